@@ -1,0 +1,30 @@
+# reelforge: `make run` renders the example and serves the editor; `make test` runs every check.
+PY := .venv/bin/python
+EXAMPLE := examples/smartbottle
+
+.PHONY: setup run test lint typecheck pytest example bench schema
+
+setup:
+	bash scripts/setup.sh
+
+example: setup
+	$(PY) scripts/make_example_assets.py $(EXAMPLE)/assets
+	$(PY) -m reelforge.cli render $(EXAMPLE)/project.json -o out/smartbottle.mp4
+
+run: example
+	$(PY) -m reelforge.cli serve --host 127.0.0.1 --port 8000 --data-dir reelforge-data
+
+lint: setup
+	.venv/bin/ruff check src tests bench scripts
+	.venv/bin/ruff format --check src tests bench scripts
+
+typecheck: setup
+	.venv/bin/mypy
+
+pytest: setup
+	$(PY) -m pytest -q
+
+test: setup lint typecheck pytest
+
+schema: setup
+	$(PY) -m reelforge.cli schema > docs/project.schema.json

@@ -1,0 +1,1 @@
+"""The REST API server (`reelforge serve`): FastAPI app, routes, render job coordinator."""

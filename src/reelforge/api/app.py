@@ -1,0 +1,124 @@
+"""The FastAPI application: `create_app(data_dir=...)`."""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import AsyncIterator
+from pathlib import Path
+from typing import Any
+
+from fastapi import FastAPI
+from fastapi.openapi.utils import get_openapi
+from fastapi.staticfiles import StaticFiles
+from pydantic.json_schema import models_json_schema
+
+from reelforge import __version__
+from reelforge.api import errors
+from reelforge.api.context import AppContext
+from reelforge.api.coordinator import RenderCoordinator
+from reelforge.api.routes import assets, audio, auth, frames, health, projects, renders, scenes
+from reelforge.api.schemas import ErrorPublic, document_bodies
+from reelforge.store.db import Database, database_url_for
+from reelforge.store.media import MediaStore
+from reelforge.store.users import server_key
+
+DEFAULT_MAX_UPLOAD_BYTES = 1024 * 1024 * 1024
+
+
+def default_web_dir() -> Path:
+    """`web/dist` of the source checkout (built by the web editor's toolchain)."""
+    return Path(__file__).resolve().parents[3] / "web" / "dist"
+
+
+def create_app(
+    *,
+    data_dir: Path,
+    database_url: str | None = None,
+    max_upload_bytes: int = DEFAULT_MAX_UPLOAD_BYTES,
+    max_render_jobs: int = 1,
+    lease_seconds: float = 15.0,
+    web_dir: Path | None = None,
+) -> FastAPI:
+    """The API (under `/api`) and, if built, the web editor (at `/`).
+
+    Migrates the database on the way; render jobs start running when the app starts serving.
+    """
+    from reelforge.config import get_settings
+
+    data_dir.mkdir(parents=True, exist_ok=True)
+    db = Database(database_url_for(data_dir, database_url))
+    db.migrate(lock_dir=data_dir)
+    with db.session() as session:
+        share_key = server_key(session=session, name="share-links")
+    media = MediaStore(
+        data_dir / "media",
+        max_upload_bytes=max_upload_bytes,
+        max_image_pixels=get_settings().max_image_pixels,
+    )
+    coordinator = RenderCoordinator(
+        db=db,
+        media=media,
+        data_dir=data_dir,
+        max_jobs=max_render_jobs,
+        lease_seconds=lease_seconds,
+        job_view=renders.render_json,
+    )
+    context = AppContext(
+        data_dir=data_dir, db=db, media=media, share_key=share_key, coordinator=coordinator
+    )
+
+    @contextlib.asynccontextmanager
+    async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        coordinator.start()
+        try:
+            yield
+        finally:
+            coordinator.stop()
+            db.dispose()
+
+    app = FastAPI(
+        title="reelforge",
+        version=__version__,
+        lifespan=lifespan,
+        responses={"4XX": {"model": ErrorPublic, "description": "an error"}},
+    )
+    app.state.context = context
+    for module in (health, auth, projects, scenes, audio, assets, renders, frames):
+        app.include_router(module.router, prefix="/api")
+    app.include_router(renders.shared_router, prefix="/api")
+    errors.install(app)
+    app.openapi = lambda: _openapi(app)  # type: ignore[method-assign]
+    web = web_dir if web_dir is not None else default_web_dir()
+    if web.is_dir():
+        app.mount("/", StaticFiles(directory=web, html=True), name="web")
+    return app
+
+
+def _openapi(app: FastAPI) -> dict[str, Any]:
+    """FastAPI's schema, with the typed bodies of the routes that read raw JSON."""
+    if app.openapi_schema:
+        return app.openapi_schema
+    schema = get_openapi(title=app.title, version=app.version, routes=app.routes)
+    bodies = document_bodies()
+    _, definitions = models_json_schema(
+        [(model, "validation") for model in bodies.values()],
+        ref_template="#/components/schemas/{model}",
+        by_alias=True,
+    )
+    components = schema.setdefault("components", {}).setdefault("schemas", {})
+    for name, definition in definitions.get("$defs", {}).items():
+        components.setdefault(name, definition)
+    for path_item in schema["paths"].values():
+        for operation in path_item.values():
+            model = bodies.get(operation.get("operationId", ""))
+            if model is not None:
+                operation["requestBody"] = {
+                    "required": True,
+                    "content": {
+                        "application/json": {
+                            "schema": {"$ref": f"#/components/schemas/{model.__name__}"}
+                        }
+                    },
+                }
+    app.openapi_schema = schema
+    return schema

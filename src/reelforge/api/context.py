@@ -1,0 +1,39 @@
+"""What every request can reach: the database, the media store, folders and the job runner."""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from reelforge.store.db import Database
+from reelforge.store.media import MediaStore
+
+if TYPE_CHECKING:
+    from reelforge.api.coordinator import RenderCoordinator
+
+
+@dataclass
+class AppContext:
+    data_dir: Path
+    db: Database
+    media: MediaStore
+    share_key: bytes
+    coordinator: RenderCoordinator
+    # Still frames render in request threads; this bounds how many run at once.
+    still_slots: threading.BoundedSemaphore = field(
+        default_factory=lambda: threading.BoundedSemaphore(2)
+    )
+
+    @property
+    def cache_dir(self) -> Path:
+        return self.data_dir / "cache"
+
+    @property
+    def renders_dir(self) -> Path:
+        return self.data_dir / "renders"
+
+    @property
+    def frames_dir(self) -> Path:
+        return self.data_dir / "frames"

@@ -1,0 +1,258 @@
+"""The render coordinator: runs queued render jobs in background threads.
+
+At most `max_jobs` jobs render at once in this process. A job is taken with a lease in the
+database (see `store.render_jobs`), so with several server processes each job runs in one of
+them; on start, jobs left unfinished by a crash are taken again once their lease runs out and
+resume with every finished chunk reused from the chunk cache.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import threading
+import time
+import uuid
+from collections.abc import Callable
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import httpx
+
+from reelforge.errors import ReelforgeError, RenderCancelled
+from reelforge.spec import parse_project
+from reelforge.store import render_jobs
+from reelforge.store.assets import OwnerAssetResolver
+from reelforge.store.db import Database
+from reelforge.store.media import MediaStore
+from reelforge.store.models import RenderJob
+
+if TYPE_CHECKING:
+    from reelforge.render.pipeline import Progress
+
+logger = logging.getLogger("reelforge.api.renders")
+
+PROGRESS_INTERVAL = 0.25  # seconds between progress writes while a phase runs
+WEBHOOK_ATTEMPTS = 3
+
+
+class RenderCoordinator:
+    """Takes render jobs from the database and runs them, `max_jobs` at a time."""
+
+    def __init__(
+        self,
+        *,
+        db: Database,
+        media: MediaStore,
+        data_dir: Path,
+        max_jobs: int = 1,
+        lease_seconds: float = 15.0,
+        poll_seconds: float = 1.0,
+        job_view: Callable[[RenderJob], dict[str, Any]],
+    ) -> None:
+        self.db = db
+        self.media = media
+        self.data_dir = data_dir
+        self.max_jobs = max_jobs
+        self.lease = dt.timedelta(seconds=lease_seconds)
+        self.poll_seconds = poll_seconds
+        self.worker = f"{uuid.uuid4().hex[:12]}"
+        self._job_view = job_view
+        self._wake = threading.Event()
+        self._stopping = threading.Event()
+        self._running: dict[str, threading.Event] = {}
+        self._lock = threading.Lock()
+        self._thread: threading.Thread | None = None
+
+    def start(self) -> None:
+        self._thread = threading.Thread(target=self._loop, name="render-coordinator", daemon=True)
+        self._thread.start()
+
+    def wake(self) -> None:
+        """Look for work now (a job was just queued)."""
+        self._wake.set()
+
+    def stop(self, timeout: float = 10.0) -> None:
+        """Stop taking jobs; running jobs are cancelled and handed back unfinished."""
+        self._stopping.set()
+        self._wake.set()
+        with self._lock:
+            for cancel in self._running.values():
+                cancel.set()
+        if self._thread is not None:
+            self._thread.join(timeout)
+        deadline = time.monotonic() + timeout
+        while self._running and time.monotonic() < deadline:
+            time.sleep(0.05)
+
+    def _loop(self) -> None:
+        while not self._stopping.is_set():
+            try:
+                self._take_jobs()
+            except Exception:
+                logger.exception("render coordinator: cannot take jobs")
+            self._wake.wait(self.poll_seconds)
+            self._wake.clear()
+
+    def _take_jobs(self) -> None:
+        while len(self._running) < self.max_jobs and not self._stopping.is_set():
+            with self.db.session() as session:
+                job = render_jobs.claim_next(session=session, worker=self.worker, lease=self.lease)
+            if job is None:
+                return
+            cancel = threading.Event()
+            with self._lock:
+                self._running[job.id] = cancel
+            threading.Thread(
+                target=self._run, args=(job, cancel), name=f"render-{job.id[:8]}", daemon=True
+            ).start()
+
+    def _run(self, job: RenderJob, cancel: threading.Event) -> None:
+        heartbeat = _Heartbeat(self, job.id, cancel)
+        heartbeat.start()
+        outcome: tuple[str, dict[str, Any] | None, tuple[str, str] | None] | None = None
+        try:
+            outcome = ("succeeded", self._render(job, heartbeat, cancel), None)
+        except RenderCancelled:
+            if not (self._stopping.is_set() or heartbeat.lost):
+                outcome = ("cancelled", None, ("cancelled", "the render was cancelled"))
+        except ReelforgeError as exc:
+            outcome = ("failed", None, (exc.code, str(exc)))
+        except Exception as exc:
+            logger.exception("render %s failed", job.id)
+            outcome = ("failed", None, ("internal", f"internal error: {type(exc).__name__}"))
+        finally:
+            heartbeat.stop()
+            with self._lock:
+                self._running.pop(job.id, None)
+        with self.db.session() as session:
+            if outcome is None:  # stopping or lease lost: leave the job for another run
+                render_jobs.release(session=session, job_id=job.id, worker=self.worker)
+                return
+            status, result, error = outcome
+            finished = render_jobs.finish(
+                session=session,
+                job_id=job.id,
+                worker=self.worker,
+                status=status,
+                result=result,
+                error=error,
+            )
+        if finished is not None and finished.webhook:
+            self._send_webhook(finished)
+        self._wake.set()
+
+    def _render(
+        self, job: RenderJob, heartbeat: _Heartbeat, cancel: threading.Event
+    ) -> dict[str, Any]:
+        from reelforge.render.pipeline import RenderOptions, render_project
+
+        project = parse_project(job.document)
+        out_dir = self.data_dir / "renders" / job.id
+        out_dir.mkdir(parents=True, exist_ok=True)
+        resolver = OwnerAssetResolver(db=self.db, media=self.media, owner_id=job.owner_id)
+        result = render_project(
+            project,
+            resolver=resolver,
+            out=out_dir / "video.mp4",
+            options=RenderOptions(preview=job.preview, cache_dir=self.data_dir / "cache"),
+            on_progress=heartbeat.progress,
+            cancel=cancel,
+        )
+        relative = {
+            name: str(path.resolve().relative_to(self.data_dir.resolve()))
+            for name, path in (
+                ("video", result.video),
+                ("srt", result.srt),
+                ("vtt", result.vtt),
+                ("poster", result.poster),
+            )
+        }
+        return {
+            "files": relative,
+            "frames": result.frames,
+            "duration": result.duration,
+            "chunksRendered": result.chunks_rendered,
+            "chunksCached": result.chunks_cached,
+        }
+
+    def _send_webhook(self, job: RenderJob) -> None:
+        assert job.webhook is not None
+        payload = {"event": "render.finished", "render": self._job_view(job)}
+        for attempt in range(WEBHOOK_ATTEMPTS):
+            try:
+                response = httpx.post(job.webhook, json=payload, timeout=10.0)
+                if response.status_code < 500:
+                    break
+            except httpx.HTTPError as exc:
+                logger.warning("webhook of render %s: %s", job.id, exc)
+            time.sleep(0.5 * 2**attempt)
+        with self.db.session() as session:
+            render_jobs.mark_webhook_sent(session=session, job_id=job.id)
+
+
+class _Heartbeat:
+    """Renews a job's lease, saves its progress, and notices a cancel request."""
+
+    def __init__(self, owner: RenderCoordinator, job_id: str, cancel: threading.Event) -> None:
+        self._owner = owner
+        self._job_id = job_id
+        self._cancel = cancel
+        self._done = threading.Event()
+        self._latest: dict[str, Any] | None = None
+        self._saved_phase: str | None = None
+        self._last_save = 0.0
+        self._lock = threading.Lock()
+        self.lost = False
+        self._thread = threading.Thread(target=self._loop, daemon=True, name="render-heartbeat")
+
+    def start(self) -> None:
+        self._thread.start()
+
+    def stop(self) -> None:
+        self._done.set()
+        self._thread.join(5.0)
+
+    def progress(self, progress: Progress) -> None:
+        """`on_progress` of the renderer: saved at once on a new phase, else every 0.25 s."""
+        values = {
+            "phase": progress.phase,
+            "chunks_done": progress.chunks_done,
+            "chunks_total": progress.chunks_total,
+            "percent": round(float(progress.percent), 2),
+            "eta_seconds": progress.eta_seconds,
+        }
+        with self._lock:
+            self._latest = values
+            due = time.monotonic() - self._last_save >= PROGRESS_INTERVAL
+            urgent = progress.phase != self._saved_phase
+        if due or urgent:
+            self._save()
+
+    def _loop(self) -> None:
+        interval = self._owner.lease.total_seconds() / 3
+        while not self._done.wait(interval):
+            self._save()
+
+    def _save(self) -> None:
+        with self._lock:
+            values, self._latest = self._latest, None
+            self._last_save = time.monotonic()
+            if values is not None:
+                self._saved_phase = values["phase"]
+        try:
+            with self._owner.db.session() as session:
+                ours, cancel = render_jobs.renew(
+                    session=session,
+                    job_id=self._job_id,
+                    worker=self._owner.worker,
+                    lease=self._owner.lease,
+                    progress=values,
+                )
+        except Exception:
+            logger.exception("render %s: cannot save progress", self._job_id)
+            return
+        if not ours:
+            self.lost = True
+        if cancel or not ours:
+            self._cancel.set()

@@ -1,0 +1,103 @@
+"""Dependencies of the routes, as `Annotated` aliases: `SessionDep`, `CurrentUser`, ..."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from typing import Annotated, Any
+
+from fastapi import Depends, Header, Request
+from sqlalchemy.orm import Session
+
+from reelforge.api.context import AppContext
+from reelforge.store import users
+from reelforge.store.errors import CsrfRejected, InvalidRequest, NotAuthenticated
+from reelforge.store.users import AuthUser
+
+SESSION_COOKIE = "reelforge_session"
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+CSRF_HEADER = "X-Requested-With"
+
+
+def get_context(request: Request) -> AppContext:
+    context: AppContext = request.app.state.context
+    return context
+
+
+ContextDep = Annotated[AppContext, Depends(get_context)]
+
+
+def get_session(context: ContextDep) -> Iterator[Session]:
+    with context.db.session() as session:
+        yield session
+
+
+SessionDep = Annotated[Session, Depends(get_session)]
+
+
+def get_current_user(request: Request, context: ContextDep) -> AuthUser:
+    """The user of a bearer token or a session cookie.
+
+    A cookie rides along on cross-site requests, so an unsafe method authenticated by cookie
+    must also prove it comes from our own pages: a custom header (which a cross-site form
+    cannot send) or an Origin header naming this server.
+    """
+    authorization = request.headers.get("authorization", "")
+    scheme, _, secret = authorization.partition(" ")
+    with context.db.session() as session:
+        if scheme.lower() == "bearer" and secret.strip():
+            return users.authenticate(session=session, secret=secret.strip(), kind="token")
+        cookie = request.cookies.get(SESSION_COOKIE)
+        if not cookie:
+            raise NotAuthenticated("sign in, or send Authorization: Bearer <token>")
+        user = users.authenticate(session=session, secret=cookie, kind="session")
+    if request.method not in SAFE_METHODS:
+        check_same_origin(request)
+    return user
+
+
+def check_same_origin(request: Request) -> None:
+    if request.headers.get(CSRF_HEADER):
+        return
+    origin = request.headers.get("origin")
+    own = f"{request.url.scheme}://{request.headers.get('host', '')}"
+    if origin is None or origin != own:
+        raise CsrfRejected(
+            f"a request signed in by cookie needs the {CSRF_HEADER} header or a same-origin Origin"
+        )
+
+
+CurrentUser = Annotated[AuthUser, Depends(get_current_user)]
+
+
+def get_if_match(if_match: Annotated[str | None, Header()] = None) -> int | None:
+    """The revision a client expects: `If-Match: 3`, `"3"` or `W/"3"`."""
+    if if_match is None or if_match.strip() == "*":
+        return None
+    value = if_match.strip().removeprefix("W/").strip('"')
+    if not value.isdigit():
+        raise InvalidRequest("If-Match must be a project revision number", field="If-Match")
+    return int(value)
+
+
+IfMatch = Annotated[int | None, Depends(get_if_match)]
+
+
+async def get_json_object(request: Request, _user: CurrentUser) -> dict[str, Any]:
+    """The body as a JSON object (for document edits, validated by the spec afterwards).
+
+    Depends on the user so that a request without credentials is told so, not about its body.
+    """
+    body = await request.body()
+    if not body:
+        raise InvalidRequest("a JSON object body is required", field="body")
+    try:
+        value = json.loads(body)
+    except (json.JSONDecodeError, UnicodeDecodeError):
+        raise InvalidRequest("the request body is not valid JSON", field="body") from None
+    if not isinstance(value, dict):
+        raise InvalidRequest("the request body must be a JSON object", field="body")
+    return value
+
+
+JsonObject = Annotated[dict[str, Any], Depends(get_json_object)]

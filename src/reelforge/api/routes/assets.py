@@ -1,0 +1,92 @@
+"""Assets: upload media (probed and validated), list it, fetch it."""
+
+from __future__ import annotations
+
+from anyio import to_thread
+from fastapi import APIRouter, Request
+from fastapi.responses import FileResponse
+
+from reelforge.api.deps import ContextDep, CurrentUser, SessionDep
+from reelforge.api.schemas import AssetPublic
+from reelforge.api.uploads import FILE_FIELD, receive_file
+from reelforge.store import assets
+from reelforge.store.models import Asset
+
+router = APIRouter(prefix="/assets", tags=["assets"])
+
+_UPLOAD_BODY = {
+    "requestBody": {
+        "required": True,
+        "content": {
+            "multipart/form-data": {
+                "schema": {
+                    "type": "object",
+                    "required": [FILE_FIELD],
+                    "properties": {FILE_FIELD: {"type": "string", "format": "binary"}},
+                }
+            }
+        },
+    }
+}
+
+
+def asset_public(asset: Asset) -> AssetPublic:
+    return AssetPublic(
+        id=asset.id,
+        ref=assets.PREFIX + asset.id,
+        kind=asset.kind,
+        media_type=asset.media_type,
+        filename=asset.filename,
+        size=asset.size,
+        sha256=asset.sha256,
+        width=asset.width,
+        height=asset.height,
+        duration=asset.duration,
+        created_at=asset.created_at,
+    )
+
+
+@router.post("", operation_id="uploadAsset", status_code=201, openapi_extra=_UPLOAD_BODY)
+async def upload_asset(request: Request, context: ContextDep, user: CurrentUser) -> AssetPublic:
+    """Upload an image (PNG, JPEG, WebP), a video (MP4, MOV, WebM) or audio (MP3, WAV, ...).
+
+    Documents refer to it as `asset:<id>`.
+    """
+    media = context.media
+    with media.upload() as upload:
+        filename = await receive_file(request, upload, limit=media.max_upload_bytes)
+        info = await to_thread.run_sync(media.probe, upload.path)
+        blob = media.keep(upload)
+
+    def record() -> AssetPublic:
+        with context.db.session() as session:
+            asset = assets.create_asset(
+                session=session, owner_id=user.id, blob=blob, info=info, filename=filename
+            )
+            return asset_public(asset)
+
+    return await to_thread.run_sync(record)
+
+
+@router.get("", operation_id="listAssets")
+def list_assets(session: SessionDep, user: CurrentUser) -> list[AssetPublic]:
+    return [asset_public(a) for a in assets.list_assets(session=session, owner_id=user.id)]
+
+
+@router.get(
+    "/{asset_id}",
+    operation_id="getAsset",
+    response_class=FileResponse,
+    responses={200: {"content": {"application/octet-stream": {}}}},
+)
+def get_asset(
+    asset_id: str, session: SessionDep, context: ContextDep, user: CurrentUser
+) -> FileResponse:
+    """The media file itself (HTTP Range supported)."""
+    asset = assets.get_asset(session=session, owner_id=user.id, asset_id=asset_id)
+    return FileResponse(
+        context.media.path_for(asset.sha256),
+        media_type=asset.media_type,
+        filename=asset.filename,
+        content_disposition_type="inline",
+    )

@@ -1,0 +1,70 @@
+"""Signing in and out: password login, one-time links, API tokens, the current user."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Request, Response
+from fastapi.responses import RedirectResponse
+
+from reelforge.api.deps import SESSION_COOKIE, CurrentUser, SessionDep
+from reelforge.api.schemas import LoginCreate, PasswordUpdate, TokenPublic, UserPublic
+from reelforge.store import users
+
+router = APIRouter(prefix="/auth", tags=["auth"])
+
+
+def set_session_cookie(response: Response, request: Request, secret: str) -> None:
+    response.set_cookie(
+        SESSION_COOKIE,
+        secret,
+        max_age=int(users.SESSION_LIFETIME.total_seconds()),
+        httponly=True,
+        samesite="lax",
+        secure=request.url.scheme == "https",
+        path="/",
+    )
+
+
+@router.post("/login", operation_id="logIn")
+def log_in(
+    body: LoginCreate, session: SessionDep, request: Request, response: Response
+) -> UserPublic:
+    """Check a user name and password and set the session cookie."""
+    user, secret = users.log_in(session=session, name=body.username, password=body.password)
+    set_session_cookie(response, request, secret)
+    return UserPublic.model_validate(user)
+
+
+@router.get("/signin/{secret}", operation_id="redeemSignInLink", response_class=RedirectResponse)
+def redeem_sign_in_link(secret: str, session: SessionDep, request: Request) -> Response:
+    """The one-time sign-in link printed on first start: sets the cookie, opens the editor."""
+    session_secret = users.redeem_link(session=session, secret=secret)
+    response = RedirectResponse("/", status_code=303)
+    set_session_cookie(response, request, session_secret)
+    return response
+
+
+@router.post("/logout", operation_id="logOut", status_code=204)
+def log_out(request: Request, session: SessionDep, _user: CurrentUser) -> Response:
+    cookie = request.cookies.get(SESSION_COOKIE)
+    if cookie:
+        users.log_out(session=session, secret=cookie)
+    response = Response(status_code=204)
+    response.delete_cookie(SESSION_COOKIE, path="/")
+    return response
+
+
+@router.get("/me", operation_id="getCurrentUser")
+def get_current_user(user: CurrentUser) -> UserPublic:
+    return UserPublic.model_validate(user)
+
+
+@router.put("/password", operation_id="setPassword", status_code=204)
+def set_password(body: PasswordUpdate, session: SessionDep, user: CurrentUser) -> Response:
+    users.set_password(session=session, user_id=user.id, password=body.password)
+    return Response(status_code=204)
+
+
+@router.post("/tokens", operation_id="createApiToken", status_code=201)
+def create_api_token(session: SessionDep, user: CurrentUser) -> TokenPublic:
+    """A new API token for `Authorization: Bearer`; shown once."""
+    return TokenPublic(token=users.issue_credential(session=session, user_id=user.id, kind="token"))

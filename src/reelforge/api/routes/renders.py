@@ -1,0 +1,244 @@
+"""Render jobs: start, follow (JSON and server-sent events), cancel, fetch and share outputs."""
+
+from __future__ import annotations
+
+import asyncio
+import base64
+import datetime as dt
+import hashlib
+import hmac
+import json
+import time
+from collections.abc import AsyncIterator
+from pathlib import Path
+from typing import Any
+
+from anyio import to_thread
+from fastapi import APIRouter, Response
+from fastapi.responses import FileResponse, StreamingResponse
+
+from reelforge.api.context import AppContext
+from reelforge.api.deps import ContextDep, CurrentUser, SessionDep
+from reelforge.api.schemas import RenderCreate, RenderPublic, ShareCreate, SharePublic
+from reelforge.store import projects, render_jobs
+from reelforge.store.errors import NotFound
+from reelforge.store.models import RenderJob
+
+router = APIRouter(tags=["renders"])
+
+FILES = {  # name -> (URL suffix, media type)
+    "video": ("output", "video/mp4"),
+    "srt": ("captions.srt", "application/x-subrip"),
+    "vtt": ("captions.vtt", "text/vtt"),
+    "poster": ("poster.png", "image/png"),
+}
+SSE_POLL_SECONDS = 0.3
+SSE_KEEPALIVE_SECONDS = 15.0
+
+
+def render_public(job: RenderJob) -> RenderPublic:
+    result = job.result or {}
+    error = None
+    if job.error_code:
+        error = {"code": job.error_code, "message": job.error_message or ""}
+    outputs = None
+    if job.status == "succeeded":
+        outputs = {name: f"/api/renders/{job.id}/{suffix}" for name, (suffix, _) in FILES.items()}
+    return RenderPublic.model_validate(
+        {
+            "id": job.id,
+            "projectId": job.project_id,
+            "projectRevision": job.project_revision,
+            "preview": job.preview,
+            "status": job.status,
+            "phase": job.phase,
+            "chunksDone": job.chunks_done,
+            "chunksTotal": job.chunks_total,
+            "percent": job.percent,
+            "etaSeconds": job.eta_seconds,
+            "cancelRequested": job.cancel_requested,
+            "error": error,
+            "outputs": outputs,
+            "frames": result.get("frames"),
+            "duration": result.get("duration"),
+            "chunksRendered": result.get("chunksRendered"),
+            "chunksCached": result.get("chunksCached"),
+            "createdAt": job.created_at,
+            "finishedAt": job.finished_at,
+        }
+    )
+
+
+def render_json(job: RenderJob) -> dict[str, Any]:
+    return render_public(job).model_dump(mode="json", by_alias=True)
+
+
+@router.post("/projects/{project_id}/renders", operation_id="startRender", status_code=202)
+def start_render(
+    project_id: str,
+    body: RenderCreate,
+    session: SessionDep,
+    context: ContextDep,
+    user: CurrentUser,
+    response: Response,
+) -> RenderPublic:
+    """Queue a render of the project as it is now; returns at once with the job."""
+    revision, document = projects.get_document(
+        session=session, owner_id=user.id, project_id=project_id
+    )
+    job = render_jobs.create_job(
+        session=session,
+        owner_id=user.id,
+        project_id=project_id,
+        project_revision=revision,
+        document=document,
+        preview=body.preview,
+        webhook=str(body.webhook) if body.webhook else None,
+    )
+    context.coordinator.wake()
+    response.headers["Location"] = f"/api/renders/{job.id}"
+    return render_public(job)
+
+
+@router.get("/projects/{project_id}/renders", operation_id="listRenders")
+def list_renders(project_id: str, session: SessionDep, user: CurrentUser) -> list[RenderPublic]:
+    projects.get_document(session=session, owner_id=user.id, project_id=project_id)
+    jobs = render_jobs.list_jobs(session=session, owner_id=user.id, project_id=project_id)
+    return [render_public(job) for job in jobs]
+
+
+@router.get("/renders/{render_id}", operation_id="getRender")
+def get_render(render_id: str, session: SessionDep, user: CurrentUser) -> RenderPublic:
+    return render_public(render_jobs.get_job(session=session, owner_id=user.id, job_id=render_id))
+
+
+@router.delete("/renders/{render_id}", operation_id="cancelRender")
+def cancel_render(render_id: str, session: SessionDep, user: CurrentUser) -> RenderPublic:
+    """Cancel: a queued job stops at once, a running one within moments."""
+    job = render_jobs.request_cancel(session=session, owner_id=user.id, job_id=render_id)
+    return render_public(job)
+
+
+@router.get(
+    "/renders/{render_id}/events",
+    operation_id="streamRenderEvents",
+    response_class=StreamingResponse,
+    responses={200: {"content": {"text/event-stream": {}}}},
+)
+def stream_render_events(
+    render_id: str, session: SessionDep, context: ContextDep, user: CurrentUser
+) -> StreamingResponse:
+    """Server-sent events: `progress` on every change, then one `done` with the final state."""
+    render_jobs.get_job(session=session, owner_id=user.id, job_id=render_id)
+    return StreamingResponse(
+        _events(context, user.id, render_id),
+        media_type="text/event-stream",
+        headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no"},
+    )
+
+
+async def _events(context: AppContext, owner_id: str, render_id: str) -> AsyncIterator[str]:
+    def load() -> dict[str, Any]:
+        with context.db.session() as session:
+            return render_json(
+                render_jobs.get_job(session=session, owner_id=owner_id, job_id=render_id)
+            )
+
+    last, last_sent = "", time.monotonic()
+    while True:
+        view = await to_thread.run_sync(load)
+        data = json.dumps(view, separators=(",", ":"))
+        if data != last:
+            yield f"event: progress\ndata: {data}\n\n"
+            last, last_sent = data, time.monotonic()
+        if view["status"] in render_jobs.FINISHED:
+            yield f"event: done\ndata: {data}\n\n"
+            return
+        if time.monotonic() - last_sent > SSE_KEEPALIVE_SECONDS:
+            yield ": keep-alive\n\n"
+            last_sent = time.monotonic()
+        await asyncio.sleep(SSE_POLL_SECONDS)
+
+
+def _output(context: AppContext, job: RenderJob, name: str) -> FileResponse:
+    files = (job.result or {}).get("files", {})
+    if job.status != "succeeded" or name not in files:
+        raise NotFound(f"the render has no {name} output (status: {job.status})", field="renderId")
+    path: Path = context.data_dir / files[name]
+    if not path.is_file():
+        raise NotFound(f"the {name} output is gone from the server", field="renderId")
+    return FileResponse(path, media_type=FILES[name][1], content_disposition_type="inline")
+
+
+def _output_route(name: str, operation_id: str, doc: str) -> None:
+    suffix, media_type = FILES[name]
+
+    def get_output(
+        render_id: str, session: SessionDep, context: ContextDep, user: CurrentUser
+    ) -> FileResponse:
+        job = render_jobs.get_job(session=session, owner_id=user.id, job_id=render_id)
+        return _output(context, job, name)
+
+    get_output.__doc__ = doc
+    router.add_api_route(
+        f"/renders/{{render_id}}/{suffix}",
+        get_output,
+        methods=["GET"],
+        operation_id=operation_id,
+        response_class=FileResponse,
+        responses={200: {"content": {media_type: {}}}},
+    )
+
+
+_output_route("video", "getRenderOutput", "The MP4 (HTTP Range supported).")
+_output_route("srt", "getRenderSrt", "The captions as SRT.")
+_output_route("vtt", "getRenderVtt", "The captions as WebVTT.")
+_output_route("poster", "getRenderPoster", "The poster frame (PNG).")
+
+
+@router.post("/renders/{render_id}/share", operation_id="shareRender", status_code=201)
+def share_render(
+    render_id: str, body: ShareCreate, session: SessionDep, context: ContextDep, user: CurrentUser
+) -> SharePublic:
+    """A signed link to one output that works without signing in, until it expires."""
+    job = render_jobs.get_job(session=session, owner_id=user.id, job_id=render_id)
+    if job.status != "succeeded":
+        raise NotFound(f"the render has no outputs (status: {job.status})", field="renderId")
+    expires = int(time.time()) + body.expires_in
+    payload = f"{job.id}.{body.file}.{expires}"
+    token = f"{payload}.{_sign(context.share_key, payload)}"
+    return SharePublic(
+        url=f"/api/shared/{token}", expires_at=dt.datetime.fromtimestamp(expires, dt.UTC)
+    )
+
+
+shared_router = APIRouter(tags=["renders"])
+
+
+@shared_router.get(
+    "/shared/{token}",
+    operation_id="getSharedOutput",
+    response_class=FileResponse,
+    responses={200: {"content": {"video/mp4": {}}}},
+)
+def get_shared_output(token: str, session: SessionDep, context: ContextDep) -> FileResponse:
+    """An output through a signed share link (no sign-in)."""
+    invalid = NotFound("this share link is invalid or has expired", field="token")
+    parts = token.split(".")
+    if len(parts) != 4 or not parts[2].isdigit():
+        raise invalid
+    job_id, name, expires, signature = parts
+    payload = f"{job_id}.{name}.{expires}"
+    if not hmac.compare_digest(signature, _sign(context.share_key, payload)):
+        raise invalid
+    if int(expires) < time.time() or name not in FILES:
+        raise invalid
+    job = session.get(RenderJob, job_id)
+    if job is None:
+        raise invalid
+    return _output(context, job, name)
+
+
+def _sign(key: bytes, payload: str) -> str:
+    digest = hmac.new(key, payload.encode(), hashlib.sha256).digest()
+    return base64.urlsafe_b64encode(digest[:24]).decode().rstrip("=")

@@ -1,0 +1,1 @@
+"""Sound: speech (`tts`), music (`music`), captions timed to speech, and the final mix."""

@@ -1,0 +1,112 @@
+"""The one exception tree of reelforge.
+
+ReelforgeError                 every error we raise on purpose; `str(e)` is one line for users
+├── ProjectError               the project document is invalid (carries the field path)
+├── MediaError                 a referenced file is missing, unreadable, unsupported or too big
+├── VoiceError                 unknown voice id, broken voice model, empty voices folder
+├── SpeechTooLongError         narration does not fit a scene's fixed duration
+├── MusicError                 music generation or an own track failed
+├── RenderError                rendering failed
+│   ├── FFmpegError            FFmpeg exited non-zero (argv, exit code, stderr tail)
+│   ├── ChunkError             a chunk failed after all retries (names the chunk)
+│   └── RenderCancelled        the render was cancelled
+└── ConfigError                bad settings or a missing binary
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+
+class ReelforgeError(Exception):
+    """Base class. The message is a single line fit to show a user."""
+
+    code: str = "error"
+
+    def __init__(self, message: str, *, field: str | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.field = field
+
+    def __str__(self) -> str:
+        if self.field and not self.message.startswith(self.field):
+            return f"{self.field}: {self.message}"
+        return self.message
+
+
+class ProjectError(ReelforgeError):
+    """The project document is invalid. `field` is the path, e.g. `scenes[3].title.text`."""
+
+    code = "invalid_project"
+
+    def __init__(
+        self, message: str, *, field: str | None = None, problems: Sequence[tuple[str, str]] = ()
+    ) -> None:
+        super().__init__(message, field=field)
+        self.problems = list(problems) or ([(field, message)] if field else [])
+
+
+class MediaError(ReelforgeError):
+    """A media file is missing, unreadable, of an unsupported kind, or too large."""
+
+    code = "invalid_media"
+
+
+class VoiceError(ReelforgeError):
+    """A voice cannot be used: unknown id, broken model, no voices."""
+
+    code = "invalid_voice"
+
+
+class SpeechTooLongError(ReelforgeError):
+    """A scene's narration is longer than its fixed duration."""
+
+    code = "speech_too_long"
+
+
+class MusicError(ReelforgeError):
+    """Music could not be generated or an own track could not be used."""
+
+    code = "invalid_music"
+
+
+class RenderError(ReelforgeError):
+    """Rendering failed."""
+
+    code = "render_failed"
+
+
+class FFmpegError(RenderError):
+    """FFmpeg exited with an error. Keeps the argv, exit code and the tail of stderr."""
+
+    code = "ffmpeg_failed"
+
+    def __init__(self, argv: Sequence[str], returncode: int, stderr_tail: str) -> None:
+        last = next((ln for ln in reversed(stderr_tail.strip().splitlines()) if ln.strip()), "")
+        super().__init__(f"ffmpeg exited with code {returncode}: {last.strip()[:300]}")
+        self.argv = list(argv)
+        self.returncode = returncode
+        self.stderr_tail = stderr_tail
+
+
+class ChunkError(RenderError):
+    """A chunk failed after every retry."""
+
+    code = "chunk_failed"
+
+    def __init__(self, chunk_id: str, reason: str) -> None:
+        super().__init__(f"chunk {chunk_id} failed after retries: {reason}")
+        self.chunk_id = chunk_id
+        self.reason = reason
+
+
+class RenderCancelled(RenderError):
+    """The render was cancelled by the user."""
+
+    code = "cancelled"
+
+
+class ConfigError(ReelforgeError):
+    """A setting is wrong or a required binary is missing."""
+
+    code = "config"

@@ -1,0 +1,169 @@
+"""Cut a timeline into chunks, and describe each chunk position-independently.
+
+A chunk covers timeline frames [start, end) inside one scene. Its `ChunkSpec` names what the
+frames show (scene contents, scene-local frame numbers, transitions) but not where the chunk
+sits in the video, so its key survives edits to other scenes and reordering. A transition is
+always rendered whole: a chunk that touches one renders it from its first frame (pre-roll) to
+its last (post-roll) and trims, so the frames match a one-chunk render exactly.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import asdict, dataclass, field
+
+from reelforge.timeline.model import Asset, Look, SceneContent, Timeline
+
+RENDERER_VERSION = "reelforge-render-1"
+
+
+@dataclass(frozen=True)
+class Encoder:
+    """x264 settings shared by every chunk of a render (so stream copy can join them)."""
+
+    preset: str = "medium"
+    crf: int = 20
+    lossless: bool = False
+    gop_seconds: float = 2.0
+
+    @classmethod
+    def for_render(cls, *, preview: bool, lossless: bool = False) -> Encoder:
+        if lossless:
+            return cls(preset="ultrafast", crf=0, lossless=True)
+        return cls(preset="ultrafast", crf=28) if preview else cls()
+
+
+@dataclass(frozen=True)
+class Segment:
+    """Scene-local frames [first, first + count) of one scene's content."""
+
+    content: SceneContent
+    first: int
+    count: int
+
+
+@dataclass(frozen=True)
+class Join:
+    """How segment i joins segment i+1: a cut, or a transition overlapping `frames` frames."""
+
+    kind: str
+    frames: int
+
+
+@dataclass(frozen=True)
+class ChunkSpec:
+    """Everything that decides a chunk's pixels; `key()` is its cache key."""
+
+    look: Look
+    segments: tuple[Segment, ...]
+    joins: tuple[Join, ...]
+    trim: int  # frames to drop at the start (pre-roll)
+    frames: int  # frames the chunk keeps
+    encoder: Encoder
+    version: str = RENDERER_VERSION
+
+    def key(self) -> str:
+        """Hash of the spec, its assets' content hashes and the renderer version."""
+        blob = json.dumps(asdict(self), sort_keys=True, default=str, separators=(",", ":"))
+        return hashlib.sha256(blob.encode()).hexdigest()
+
+    def assets(self) -> list[Asset]:
+        """Every file the chunk reads (deduplicated by content hash)."""
+        found: dict[str, Asset] = {self.look.font.hash: self.look.font}
+        if self.look.logo:
+            found[self.look.logo.hash] = self.look.logo
+        for seg in self.segments:
+            visual = seg.content.visual
+            for a in (
+                getattr(visual, "image", None),
+                getattr(visual, "video", None),
+                seg.content.overlay.image if seg.content.overlay else None,
+            ):
+                if a is not None:
+                    found[a.hash] = a
+        return list(found.values())
+
+
+@dataclass(frozen=True)
+class Chunk:
+    """A planned chunk: where it sits in this render, and its spec."""
+
+    index: int
+    start: int
+    end: int
+    spec: ChunkSpec = field(repr=False)
+
+    @property
+    def frames(self) -> int:
+        return self.end - self.start
+
+    @property
+    def key(self) -> str:
+        return self.spec.key()
+
+
+def plan_chunks(
+    timeline: Timeline, *, chunk_seconds: float | None, encoder: Encoder
+) -> list[Chunk]:
+    """Chunks aligned to scene boundaries, none longer than `chunk_seconds` (long scenes split).
+
+    Split points inside a long scene are spaced evenly, so shortening a scene slightly changes
+    only that scene's chunks. `chunk_seconds=None` (or 0) plans the one-chunk render.
+    """
+    if not chunk_seconds or chunk_seconds <= 0:
+        spec = chunk_spec(timeline, 0, timeline.total_frames, encoder)
+        return [Chunk(index=0, start=0, end=timeline.total_frames, spec=spec)]
+    limit = max(1, round(chunk_seconds * timeline.fps))
+    chunks: list[Chunk] = []
+    for scene in timeline.scenes:
+        n = max(1, -(-scene.frames // limit))
+        cuts = [scene.start_frame + (scene.frames * i) // n for i in range(n + 1)]
+        for a, b in zip(cuts, cuts[1:], strict=False):
+            if b > a:
+                chunks.append(
+                    Chunk(
+                        index=len(chunks), start=a, end=b, spec=chunk_spec(timeline, a, b, encoder)
+                    )
+                )
+    return chunks
+
+
+def chunk_spec(timeline: Timeline, start: int, end: int, encoder: Encoder) -> ChunkSpec:
+    """The spec for timeline frames [start, end), across as many scenes as it spans."""
+    if not 0 <= start < end <= timeline.total_frames:
+        raise ValueError(f"chunk [{start}, {end}) is outside the timeline")
+    scenes = timeline.scenes
+    # Transition k joins scenes k and k+1 over timeline frames [cut - head, cut + tail).
+    regions = []
+    for k in range(len(scenes) - 1):
+        d = scenes[k].transition_frames
+        if d:
+            cut = scenes[k].end_frame
+            regions.append((cut - d // 2, cut + d - d // 2))
+    a, b = start, end
+    for lo, hi in regions:
+        if lo < start < hi:
+            a = min(a, lo)  # pre-roll: render the whole transition, then trim
+        if lo < end < hi:
+            b = max(b, hi)  # post-roll
+    segments: list[Segment] = []
+    joins: list[Join] = []
+    for k, scene in enumerate(scenes):
+        d_in = scenes[k - 1].transition_frames if k > 0 else 0
+        d_out = scene.transition_frames if k + 1 < len(scenes) else 0
+        lo = max(a, scene.start_frame - (d_in // 2))
+        hi = min(b, scene.end_frame + d_out - d_out // 2)
+        if lo >= hi:
+            continue
+        if segments:
+            joins.append(Join(scenes[k - 1].transition, d_in))
+        segments.append(Segment(content=scene.content, first=lo - scene.start_frame, count=hi - lo))
+    return ChunkSpec(
+        look=timeline.look,
+        segments=tuple(segments),
+        joins=tuple(joins),
+        trim=start - a,
+        frames=end - start,
+        encoder=encoder,
+    )

@@ -1,0 +1,283 @@
+"""Compile a ChunkSpec into an FFmpeg filter graph and command line.
+
+Every scene segment becomes a stream whose frame `j` (scene-local) has the timestamp
+`j + PTS_OFFSET` at 1/fps, so each frame's pixels depend only on its scene-local number; the
+streams are joined by cuts (concat) or transitions (xfade), the pre-roll is trimmed, the logo
+goes on top, and x264 (or PNG, for a still) writes the result.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from reelforge.render.chunks import ChunkSpec, Segment
+from reelforge.render.effects.motion import Motion
+from reelforge.render.effects.overlay_animation import DELAY, OverlayAnimation
+from reelforge.render.effects.transitions import transition_filter
+from reelforge.render.graph import Filter, FilterGraph
+from reelforge.render.layers import (
+    draw_caption,
+    draw_logo,
+    draw_overlay,
+    draw_still,
+    draw_title,
+    still_size,
+)
+from reelforge.timeline.model import Look, StillVisual, VideoClip
+from reelforge.timeline.resolve import caption_chars_per_line, caption_font_px
+
+PTS_OFFSET = 256  # frames; keeps scene-local timestamps positive during a pre-roll
+# Compositing runs in 4:4:4 and the chroma is subsampled once, at the end: xfade works in
+# 4:4:4, and a 4:2:0 → 4:4:4 → 4:2:0 round trip inside some graphs but not others would make
+# a chunk's frames differ from the same frames of a longer render.
+WORK_FORMAT = "yuv444p"
+
+
+@dataclass(frozen=True)
+class CompiledChunk:
+    graph: FilterGraph
+    output_label: str
+
+    def argv(
+        self,
+        ffmpeg: str,
+        out: Path,
+        spec: ChunkSpec,
+        *,
+        still: bool = False,
+        threads: int | None = None,
+    ) -> list[str]:
+        """The full FFmpeg command line writing the chunk (or one still PNG) to `out`."""
+        base = [ffmpeg, "-hide_banner", "-nostdin", "-loglevel", "error", "-y"]
+        if threads:
+            base += ["-filter_complex_threads", str(threads)]
+        base += [
+            *self.graph.input_argv(),
+            "-filter_complex",
+            self.graph.serialise(),
+            "-map",
+            f"[{self.output_label}]",
+        ]
+        if still:
+            return [
+                *base,
+                "-frames:v",
+                "1",
+                "-update",
+                "1",
+                "-c:v",
+                "png",
+                "-f",
+                "image2",
+                str(out),
+            ]
+        enc = spec.encoder
+        fps = spec.look.fps
+        gop = max(1, round(enc.gop_seconds * fps))
+        quality = ["-qp", "0"] if enc.lossless else ["-crf", str(enc.crf)]
+        return [
+            *base,
+            "-frames:v",
+            str(spec.frames),
+            "-an",
+            "-c:v",
+            "libx264",
+            "-preset",
+            enc.preset,
+            *quality,
+            "-pix_fmt",
+            "yuv420p",
+            "-g",
+            str(gop),
+            "-keyint_min",
+            str(gop),
+            "-sc_threshold",
+            "0",
+            "-x264-params",
+            "open-gop=0",
+            *(["-threads", str(threads)] if threads else []),
+            "-colorspace",
+            "smpte170m",
+            "-color_primaries",
+            "smpte170m",
+            "-color_trc",
+            "smpte170m",
+            "-fps_mode",
+            "passthrough",
+            "-video_track_timescale",
+            str(fps * 1000),
+            "-f",
+            "mp4",
+            str(out),
+        ]
+
+
+def compile_chunk(spec: ChunkSpec, *, cache: Path) -> CompiledChunk:
+    """Build the filter graph of a chunk; layer images are drawn into `cache` as needed."""
+    g = FilterGraph()
+    look = spec.look
+    fps = look.fps
+    streams = [_segment_stream(g, seg, look, cache) for seg in spec.segments]
+    label = streams[0]
+    length = spec.segments[0].count
+    for join, nxt, seg in zip(spec.joins, streams[1:], spec.segments[1:], strict=True):
+        if join.kind == "cut" or join.frames == 0:
+            joined = Filter.of("concat", n=2, v=1, a=0)
+            length += seg.count
+        else:
+            joined = transition_filter(
+                join.kind, frames=join.frames, offset_frames=length - join.frames, fps=fps
+            )
+            length += seg.count - join.frames
+        label = g.chain([label, nxt], joined, Filter.of("format", pix_fmts=WORK_FORMAT))
+    label = g.chain(
+        label,
+        Filter.of("trim", start_frame=spec.trim, end_frame=spec.trim + spec.frames),
+        Filter.of("setpts", expr="N"),
+    )
+    if look.logo is not None:
+        logo = draw_logo(look, cache)
+        src = g.add_input(str(logo.path))
+        label = g.chain(
+            [label, src], Filter.of("overlay", x=logo.x, y=logo.y, eval="init", format="yuv444")
+        )
+    label = g.chain(label, Filter.of("format", pix_fmts="yuv420p"), label="out")
+    return CompiledChunk(graph=g, output_label=label)
+
+
+def _segment_stream(g: FilterGraph, seg: Segment, look: Look, cache: Path) -> str:
+    content = seg.content
+    fps = look.fps
+    w, h = look.width, look.height
+    visual = content.visual
+    if isinstance(visual, StillVisual):
+        png = draw_still(look, visual, cache)
+        src = g.add_input(str(png), "-framerate", str(fps))
+        filters = []
+        if still_size(look, visual) != (w, h):
+            filters.append(Filter.of("format", pix_fmts="yuv444p"))
+        filters.append(Filter.of("loop", loop=seg.count - 1, size=1))
+        filters += Motion(visual.motion, content.frames, seg.first).filters(w, h, fps)
+    else:
+        src, filters = _video_source(g, seg, visual, look)
+    filters += [
+        Filter.of("settb", expr=f"1/{fps}"),
+        Filter.of("setpts", expr=f"N+{seg.first + PTS_OFFSET}"),
+        Filter.of("format", pix_fmts=WORK_FORMAT),
+    ]
+    label = g.chain(src, *filters)
+
+    boxes: list[tuple[int, int, int, int]] = []
+    if content.title is not None:
+        title = draw_title(look, content.title, cache)
+        boxes.append((title.x, title.y, title.x + title.width, title.y + title.height))
+        t_src = g.add_input(str(title.path))
+        label = g.chain(
+            [label, t_src], Filter.of("overlay", x=title.x, y=title.y, eval="init", format="yuv444")
+        )
+    if content.overlay is not None:
+        label = _product_overlay(g, label, seg, look, cache, boxes)
+    if content.captions:
+        chars = caption_chars_per_line(w, h)
+        font_px = caption_font_px(w, h)
+        last = seg.first + seg.count
+        for cue in content.captions:
+            if cue.end <= seg.first or cue.start >= last:
+                continue
+            cap = draw_caption(
+                look, cue.text, cache, avoid=boxes, chars_per_line=chars, font_px=font_px
+            )
+            c_src = g.add_input(str(cap.path))
+            lo = (cue.start - 0.5 + PTS_OFFSET) / fps
+            hi = (cue.end - 0.5 + PTS_OFFSET) / fps
+            label = g.chain(
+                [label, c_src],
+                Filter.of(
+                    "overlay",
+                    x=cap.x,
+                    y=cap.y,
+                    eval="init",
+                    format="yuv444",
+                    enable=f"between(t,{lo:.6f},{hi:.6f})",
+                ),
+            )
+    # Pin the format so negotiation cannot differ between a chunk's graph and a longer one.
+    return g.chain(label, Filter.of("format", pix_fmts=WORK_FORMAT))
+
+
+def _product_overlay(
+    g: FilterGraph,
+    label: str,
+    seg: Segment,
+    look: Look,
+    cache: Path,
+    boxes: list[tuple[int, int, int, int]],
+) -> str:
+    overlay = seg.content.overlay
+    assert overlay is not None
+    fps = look.fps
+    placed = draw_overlay(look, overlay, cache)
+    boxes.append((placed.x, placed.y, placed.x + placed.width, placed.y + placed.height))
+    anim = OverlayAnimation(overlay.animation, start=PTS_OFFSET / fps + DELAY)
+    src = g.add_input(str(placed.path), "-framerate", str(fps))
+    retime = [
+        Filter.of("settb", expr=f"1/{fps}"),
+        Filter.of("setpts", expr=f"N+{seg.first + PTS_OFFSET}"),
+    ]
+    layer = g.chain(
+        src,
+        Filter.of("format", pix_fmts="rgba"),
+        Filter.of("loop", loop=seg.count - 1, size=1),
+        *retime,
+        *anim.on_layer(placed.width, placed.height, retime),
+    )
+    x, y = anim.position(
+        placed.x, placed.y, look.width, look.height, placed.width, placed.height, overlay.x
+    )
+    return g.chain(
+        [label, layer],
+        Filter.of(
+            "overlay",
+            x=x,
+            y=y,
+            eval="frame" if overlay.animation == "slide" else "init",
+            format="yuv444",
+        ),
+    )
+
+
+def _video_source(
+    g: FilterGraph, seg: Segment, visual: VideoClip, look: Look
+) -> tuple[str, list[Filter]]:
+    fps = look.fps
+    w, h = look.width, look.height
+    first = max(0, seg.first)
+    seek = visual.start + first / fps
+    options: list[str] = []
+    if visual.loop and visual.duration > 0:
+        options += ["-stream_loop", "-1"]
+        seek = seek % visual.duration
+    elif visual.duration > 0:
+        seek = min(seek, max(0.0, visual.duration - 1.0 / fps))
+    if seek > 0:
+        options += ["-ss", f"{seek:.6f}"]
+    src = g.add_input(visual.video.path, *options)
+    if visual.fit == "cover":
+        fit = [
+            Filter.of("scale", w=w, h=h, force_original_aspect_ratio="increase"),
+            Filter.of("crop", w=w, h=h),
+        ]
+    else:
+        fit = [
+            Filter.of("scale", w=w, h=h, force_original_aspect_ratio="decrease"),
+            Filter.of("pad", w=w, h=h, x="(ow-iw)/2", y="(oh-ih)/2", color="black"),
+        ]
+    filters = [Filter.of("fps", fps=fps), *fit, Filter.of("setsar", r=1)]
+    if seg.first < 0:
+        filters.append(Filter.of("tpad", start=-seg.first, start_mode="clone"))
+    filters += [
+        Filter.of("tpad", stop=-1, stop_mode="clone"),
+        Filter.of("trim", end_frame=seg.count),
+    ]
+    return src, filters

@@ -1,0 +1,1 @@
+"""Visual effects, one per file: camera motion, product-overlay animations, transitions."""

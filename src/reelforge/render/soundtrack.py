@@ -1,0 +1,74 @@
+"""The one audio track of a render: narration per scene, video sound, music, mixed once."""
+
+from __future__ import annotations
+
+import threading
+import wave
+from pathlib import Path
+
+from reelforge.timeline.model import Timeline
+
+SAMPLE_RATE = 48000
+
+
+def build_soundtrack(
+    timeline: Timeline, *, out: Path, cache_dir: Path, cancel: threading.Event | None = None
+) -> Path:
+    """Mix the timeline's audio into a 48 kHz stereo WAV exactly as long as the video."""
+    fps = timeline.fps
+    speech = [
+        (s.start_frame / fps, s.narration.path)
+        for s in timeline.scenes
+        if s.narration is not None and s.narration.path is not None
+    ]
+    sounds = [s for s in timeline.scenes if s.video_audio is not None]
+    bed = timeline.music
+    if not speech and not sounds and bed is None:
+        return write_silence(out, timeline.duration)
+
+    from reelforge.audio.mix import AudioClip, mix_timeline
+    from reelforge.audio.music import fit_track, generate_music
+
+    clips = [AudioClip(path=path, start=start, kind="speech") for start, path in speech]
+    for scene in sounds:
+        assert scene.video_audio is not None
+        clips.append(
+            AudioClip(
+                path=Path(scene.video_audio.path),
+                start=scene.start_frame / fps,
+                kind="video",
+                offset=scene.video_start,
+                duration=scene.frames / fps,
+            )
+        )
+    music_path: Path | None = None
+    if bed is not None:
+        if bed.track is not None:
+            music_path = fit_track(Path(bed.track.path), timeline.duration, cache_dir=cache_dir)
+        else:
+            music_path = generate_music(bed.style, bed.seed, timeline.duration, cache_dir=cache_dir)
+    return mix_timeline(
+        clips,
+        total=timeline.duration,
+        out=out,
+        music=music_path,
+        music_volume=bed.volume if bed else 0.0,
+        ducking=bed.ducking if bed else False,
+        cancel=cancel,
+    )
+
+
+def write_silence(out: Path, seconds: float) -> Path:
+    """A silent 48 kHz stereo WAV of exactly round(seconds × 48000) samples."""
+    samples = round(seconds * SAMPLE_RATE)
+    block = b"\x00" * 4 * SAMPLE_RATE
+    with wave.open(str(out), "wb") as wav:
+        wav.setnchannels(2)
+        wav.setsampwidth(2)
+        wav.setframerate(SAMPLE_RATE)
+        left = samples
+        while left > 0:
+            n = min(left, SAMPLE_RATE)
+            wav.writeframes(block[: n * 4])
+            left -= n
+    return out

@@ -1,0 +1,55 @@
+"""Render one chunk: the task every engine runs (locally or on a Ray worker)."""
+
+from __future__ import annotations
+
+import contextlib
+import threading
+from dataclasses import dataclass
+from pathlib import Path
+
+from reelforge.config import ffmpeg_exe
+from reelforge.errors import RenderError
+from reelforge.render.chunks import ChunkSpec
+from reelforge.render.compile import compile_chunk
+from reelforge.render.process import run_ffmpeg
+from reelforge.render.store import ChunkStore, count_video_frames, file_sha256
+
+
+@dataclass(frozen=True)
+class ChunkResult:
+    """What an engine returns for a chunk."""
+
+    key: str
+    path: Path
+    frames: int
+    sha256: str
+    node: str = "local"
+
+
+def render_chunk(
+    spec: ChunkSpec,
+    *,
+    cache_dir: Path,
+    threads: int | None = None,
+    cancel: threading.Event | None = None,
+    node: str = "local",
+) -> ChunkResult:
+    """Encode the chunk into the store (temp file + rename) and check its frame count."""
+    store = ChunkStore(cache_dir)
+    key = spec.key()
+    final = store.path(key)
+    if final.is_file():
+        return ChunkResult(key, final, spec.frames, file_sha256(final), node)
+    temp = store.temp_path(key)
+    try:
+        compiled = compile_chunk(spec, cache=cache_dir)
+        run_ffmpeg(compiled.argv(ffmpeg_exe(), temp, spec, threads=threads), cancel=cancel)
+        frames = count_video_frames(temp)
+        if frames != spec.frames:
+            raise RenderError(f"chunk {key[:12]} has {frames} frames, expected {spec.frames}")
+        digest = file_sha256(temp)
+        path = store.commit(temp, key)
+    finally:
+        with contextlib.suppress(FileNotFoundError):
+            temp.unlink()
+    return ChunkResult(key, path, frames, digest, node)

@@ -1,0 +1,107 @@
+"""Parse a project document and turn pydantic's errors into one-line, field-named messages."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+from pydantic import ValidationError
+
+from reelforge.errors import ProjectError
+from reelforge.spec.models import Project
+
+
+def field_path(loc: tuple[int | str, ...]) -> str:
+    """`("scenes", 3, "productOverlay", "scale")` → `scenes[3].productOverlay.scale`."""
+    out = ""
+    for part in loc:
+        if isinstance(part, int):
+            out += f"[{part}]"
+        elif part in ("image", "video", "color", "gradient") and out.endswith("visual"):
+            continue  # the discriminated union's tag is not part of the user's path
+        else:
+            out += ("." if out else "") + str(part)
+    return out
+
+
+def _message(error: Any) -> str:
+    kind = error["type"]
+    ctx = error.get("ctx") or {}
+    if kind == "extra_forbidden":
+        return "unknown field"
+    if kind in ("greater_than_equal", "less_than_equal", "greater_than", "less_than"):
+        return _range_message(error["loc"], kind, ctx)
+    if kind == "literal_error":
+        return f"must be one of {ctx.get('expected', '')}"
+    if kind == "union_tag_invalid":
+        return f"unknown type {ctx.get('tag')!r}; expected one of {ctx.get('expected_tags')}"
+    if kind == "string_pattern_mismatch":
+        return f"has an invalid format (expected {ctx.get('pattern')})"
+    msg = str(error["msg"])
+    return msg[len("Value error, ") :] if msg.startswith("Value error, ") else msg
+
+
+_RANGES = {
+    ("productOverlay", "scale"): (0.1, 0.8),
+    ("transition", "duration"): (0, 2),
+    ("voice", "speed"): (0.5, 2.0),
+    ("music", "volume"): (0, 1),
+    ("duration",): (0.5, 600),
+}
+
+
+def _range_message(loc: tuple[Any, ...], kind: str, ctx: dict[str, Any]) -> str:
+    names = tuple(p for p in loc if isinstance(p, str))
+    for suffix, (lo, hi) in _RANGES.items():
+        if names[-len(suffix) :] == suffix:
+            return f"must be between {lo} and {hi}"
+    bound = next(iter(ctx.values()), "")
+    words = {
+        "greater_than_equal": "at least",
+        "less_than_equal": "at most",
+        "greater_than": "more than",
+        "less_than": "less than",
+    }
+    return f"must be {words[kind]} {bound}"
+
+
+def parse_project(document: Any) -> Project:
+    """Validate a document (a dict). Raises ProjectError naming the first bad field."""
+    if not isinstance(document, dict):
+        raise ProjectError("the project document must be a JSON object")
+    try:
+        return Project.model_validate(document)
+    except ValidationError as exc:
+        problems = []
+        for err in exc.errors():
+            msg = _message(err)
+            path = field_path(tuple(err["loc"]))
+            if ":" in msg and msg.startswith("scenes["):  # model-level check names its own field
+                path, msg = msg.split(": ", 1)
+            problems.append((path, msg))
+        path, msg = problems[0]
+        more = f" (and {len(problems) - 1} more)" if len(problems) > 1 else ""
+        raise ProjectError(
+            f"{path}: {msg}{more}" if path else msg + more, field=path or None, problems=problems
+        ) from None
+
+
+def load_project(path: Path) -> Project:
+    """Read and validate a project file."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise ProjectError(f"project file not found: {path}") from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ProjectError(f"cannot read project file {path}: {exc}") from None
+    try:
+        document = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise ProjectError(f"{path}: not valid JSON (line {exc.lineno}: {exc.msg})") from None
+    return parse_project(document)
+
+
+def project_schema() -> dict[str, Any]:
+    """JSON Schema of the document (exported to docs/project.schema.json)."""
+    return Project.model_json_schema(by_alias=True)

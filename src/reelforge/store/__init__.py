@@ -1,0 +1,1 @@
+"""Server storage: the database (models, migrations, repositories) and the media store."""

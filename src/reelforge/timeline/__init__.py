@@ -1,0 +1,1 @@
+"""Resolve a project into a timeline: durations, frames, assets, narration, captions."""

@@ -1,0 +1,146 @@
+"""The final mix with real FFmpeg: placement, ducking, loudness, length, silence, cancel."""
+
+from __future__ import annotations
+
+import threading
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from audio.music_helpers import SR, band_rms_db, read_wav, speech_like, tone, write_wav
+from reelforge.audio.mix import AudioClip, measure_loudness, mix_timeline, music_envelope
+from reelforge.errors import MediaError, RenderCancelled
+
+MUSIC_HZ = 110.0  # the test "music" is a low tone, the test "speech" lives in 800-3000 Hz
+
+
+@pytest.fixture(scope="module")
+def media(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    d = tmp_path_factory.mktemp("mix-media")
+    write_wav(d / "speech1.wav", speech_like(3.0, seed=1), rate=22_050)
+    write_wav(d / "speech2.wav", speech_like(2.5, seed=2), rate=22_050)
+    write_wav(d / "music.wav", tone(12.0, MUSIC_HZ, amplitude=0.25))
+    write_wav(d / "video.wav", tone(4.0, 250.0, amplitude=0.2), rate=44_100)
+    return d
+
+
+def _speech_clips(media: Path) -> list[AudioClip]:
+    return [
+        AudioClip(media / "speech1.wav", 2.0, "speech"),
+        AudioClip(media / "speech2.wav", 7.0, "speech"),
+    ]
+
+
+def _window(levels: np.ndarray, start: float, end: float) -> float:
+    return float(np.median(levels[round(start * 10) : round(end * 10)]))
+
+
+def test_mix_is_normalised_and_exactly_long(media: Path, tmp_path: Path) -> None:
+    out = mix_timeline(
+        _speech_clips(media), total=12.0, out=tmp_path / "mix.wav", music=media / "music.wav"
+    )
+    rate, x = read_wav(out)
+    assert rate == SR and x.shape == (12 * SR, 2)
+    loudness, peak = measure_loudness(out)
+    assert loudness == pytest.approx(-14.0, abs=1.0)
+    assert peak <= -1.0
+
+
+@pytest.mark.parametrize("total", [3.33331, 7.123457, 12.0])
+def test_length_is_exact(total: float, media: Path, tmp_path: Path) -> None:
+    out = mix_timeline(
+        _speech_clips(media), total=total, out=tmp_path / "m.wav", music=media / "music.wav"
+    )
+    assert read_wav(out)[1].shape == (round(total * SR), 2)
+
+
+def test_music_ducks_under_speech(media: Path, tmp_path: Path) -> None:
+    out = mix_timeline(
+        _speech_clips(media), total=12.0, out=tmp_path / "d.wav", music=media / "music.wav",
+        music_volume=0.5,
+    )  # fmt: skip
+    music = band_rms_db(read_wav(out)[1], 90, 130)
+    free = _window(music, 5.5, 6.5)
+    assert free - _window(music, 2.2, 4.8) >= 8.0
+    assert free - _window(music, 7.2, 9.3) >= 8.0
+    speech = band_rms_db(read_wav(out)[1], 900, 2500)
+    assert _window(speech, 2.2, 4.8) - _window(speech, 5.5, 6.5) > 20  # speech is where put
+
+
+def test_no_ducking_keeps_the_music_level(media: Path, tmp_path: Path) -> None:
+    out = mix_timeline(
+        _speech_clips(media), total=12.0, out=tmp_path / "n.wav", music=media / "music.wav",
+        ducking=False,
+    )  # fmt: skip
+    music = band_rms_db(read_wav(out)[1], 90, 130)
+    assert abs(_window(music, 5.5, 6.5) - _window(music, 2.2, 4.8)) < 1.0
+
+
+@pytest.mark.parametrize("volume", [0.0, None])
+def test_volume_zero_or_no_music_means_no_music(
+    volume: float | None, media: Path, tmp_path: Path
+) -> None:
+    out = mix_timeline(
+        _speech_clips(media), total=12.0, out=tmp_path / "v.wav",
+        music=None if volume is None else media / "music.wav", music_volume=volume or 0.0,
+    )  # fmt: skip
+    x = read_wav(out)[1]
+    assert band_rms_db(x, 90, 130).max() < -70
+    assert measure_loudness(out)[0] == pytest.approx(-14.0, abs=1.0)
+
+
+def test_silence_stays_silent(tmp_path: Path) -> None:
+    x = read_wav(mix_timeline([], total=4.5, out=tmp_path / "s.wav"))[1]
+    assert x.shape == (round(4.5 * SR), 2)
+    assert not x.any()
+
+
+def test_clips_play_at_their_time_with_offset_and_duration(media: Path, tmp_path: Path) -> None:
+    clips = [
+        AudioClip(media / "video.wav", 1.0, "video", offset=1.0, duration=1.5),
+        AudioClip(media / "video.wav", 2.0, "video", duration=0.5, gain=0.5),  # overlaps
+    ]
+    x = read_wav(mix_timeline(clips, total=5.0, out=tmp_path / "c.wav"))[1]
+    level = np.abs(x[:, 0])
+    audible = np.nonzero(level > 0.01)[0]
+    assert audible[0] / SR == pytest.approx(1.0, abs=0.005)
+    assert audible[-1] / SR == pytest.approx(2.5, abs=0.005)
+    both = np.sqrt((x[round(2.1 * SR) : round(2.4 * SR), 0] ** 2).mean())
+    one = np.sqrt((x[round(1.1 * SR) : round(1.9 * SR), 0] ** 2).mean())
+    assert both / one == pytest.approx(1.5, rel=0.05)  # the overlapping clip adds in
+
+
+def test_clip_running_past_the_end_is_cut(media: Path, tmp_path: Path) -> None:
+    clips = [AudioClip(media / "speech1.wav", 2.0, "speech")]
+    assert read_wav(mix_timeline(clips, total=3.0, out=tmp_path / "e.wav"))[1].shape == (
+        3 * SR,
+        2,
+    )
+
+
+def test_missing_clip_is_a_media_error(tmp_path: Path) -> None:
+    with pytest.raises(MediaError, match="nope.wav"):
+        mix_timeline(
+            [AudioClip(tmp_path / "nope.wav", 0.0, "speech")], total=2, out=tmp_path / "o.wav"
+        )
+
+
+def test_cancel_stops_the_mix(media: Path, tmp_path: Path) -> None:
+    cancel = threading.Event()
+    cancel.set()
+    with pytest.raises(RenderCancelled):
+        mix_timeline(
+            _speech_clips(media), total=12.0, out=tmp_path / "x.wav", cancel=cancel,
+            music=media / "music.wav",
+        )  # fmt: skip
+    assert not (tmp_path / "x.wav").exists()
+
+
+def test_music_envelope_fades_and_ducks() -> None:
+    env = music_envelope([(4.0, 6.0)], total=12.0, volume=0.5, ducking=True)
+    assert env[0] == pytest.approx(0.0, abs=0.01)
+    assert env[3000] == pytest.approx(0.5)
+    assert 20 * np.log10(env[5000] / env[3000]) <= -8
+    assert np.abs(np.diff(env)).max() < 0.01  # smooth attack and release
+    assert env[12000] == 0.0
