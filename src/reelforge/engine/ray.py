@@ -21,8 +21,9 @@ from typing import Any
 
 from reelforge.engine.base import MAX_TRIES, Engine
 from reelforge.errors import ChunkError, RenderCancelled
+from reelforge.files import file_sha256
 from reelforge.render.chunks import ChunkSpec
-from reelforge.render.store import ChunkStore, file_sha256
+from reelforge.render.store import ChunkStore
 from reelforge.render.worker import ChunkResult
 from reelforge.timeline.model import Asset
 

@@ -11,18 +11,18 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+from reelforge.ffmpeg import ffmpeg_argv
+from reelforge.graph import Filter, FilterGraph
 from reelforge.render.chunks import ChunkSpec, Segment
 from reelforge.render.effects.motion import Motion
 from reelforge.render.effects.overlay_animation import DELAY, OverlayAnimation
 from reelforge.render.effects.transitions import transition_filter
-from reelforge.render.graph import Filter, FilterGraph
 from reelforge.render.layers import (
     draw_caption,
     draw_logo,
     draw_overlay,
     draw_still,
     draw_title,
-    still_size,
 )
 from reelforge.timeline.model import Look, StillVisual, VideoClip
 from reelforge.timeline.resolve import caption_chars_per_line, caption_font_px
@@ -41,7 +41,6 @@ class CompiledChunk:
 
     def argv(
         self,
-        ffmpeg: str,
         out: Path,
         spec: ChunkSpec,
         *,
@@ -49,7 +48,7 @@ class CompiledChunk:
         threads: int | None = None,
     ) -> list[str]:
         """The full FFmpeg command line writing the chunk (or one still PNG) to `out`."""
-        base = [ffmpeg, "-hide_banner", "-nostdin", "-loglevel", "error", "-y"]
+        base = ffmpeg_argv()
         if threads:
             base += ["-filter_complex_threads", str(threads)]
         base += [
@@ -154,10 +153,11 @@ def _segment_stream(g: FilterGraph, seg: Segment, look: Look, cache: Path) -> st
     if isinstance(visual, StillVisual):
         png = draw_still(look, visual, cache)
         src = g.add_input(str(png), "-framerate", str(fps))
-        filters = []
-        if still_size(look, visual) != (w, h):
-            filters.append(Filter.of("format", pix_fmts="yuv444p"))
-        filters.append(Filter.of("loop", loop=seg.count - 1, size=1))
+        # Convert the picture once, before it is repeated, not once per frame.
+        filters = [
+            Filter.of("format", pix_fmts=WORK_FORMAT),
+            Filter.of("loop", loop=seg.count - 1, size=1),
+        ]
         filters += Motion(visual.motion, content.frames, seg.first).filters(w, h, fps)
     else:
         src, filters = _video_source(g, seg, visual, look)
@@ -166,7 +166,7 @@ def _segment_stream(g: FilterGraph, seg: Segment, look: Look, cache: Path) -> st
         Filter.of("setpts", expr=f"N+{seg.first + PTS_OFFSET}"),
         Filter.of("format", pix_fmts=WORK_FORMAT),
     ]
-    label = g.chain(src, *filters)
+    label = base = g.chain(src, *filters)
 
     boxes: list[tuple[int, int, int, int]] = []
     if content.title is not None:
@@ -202,6 +202,8 @@ def _segment_stream(g: FilterGraph, seg: Segment, look: Look, cache: Path) -> st
                     enable=f"between(t,{lo:.6f},{hi:.6f})",
                 ),
             )
+    if label == base:
+        return label
     # Pin the format so negotiation cannot differ between a chunk's graph and a longer one.
     return g.chain(label, Filter.of("format", pix_fmts=WORK_FORMAT))
 
@@ -227,7 +229,7 @@ def _product_overlay(
     ]
     layer = g.chain(
         src,
-        Filter.of("format", pix_fmts="rgba"),
+        Filter.of("format", pix_fmts="yuva444p"),
         Filter.of("loop", loop=seg.count - 1, size=1),
         *retime,
         *anim.on_layer(placed.width, placed.height, retime),

@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-import contextlib
-import os
 import threading
 from collections.abc import Sequence
 from pathlib import Path
 
-from reelforge.config import ffmpeg_exe
-from reelforge.render.process import run_ffmpeg
+from reelforge.ffmpeg import ffmpeg_argv, run
+from reelforge.files import atomic_output
 
 
 def concat_list(chunks: Sequence[tuple[Path, int]], fps: int) -> str:
@@ -34,47 +32,15 @@ def assemble(
     """Write `out` atomically: chunks copied in order, audio encoded to AAC 48 kHz stereo."""
     listing = work_dir / "chunks.ffconcat"
     listing.write_text(concat_list(chunks, fps))
-    out.parent.mkdir(parents=True, exist_ok=True)
-    temp = out.with_name(f".{out.stem}.{os.getpid()}.part{out.suffix or '.mp4'}")
-    argv = [
-        ffmpeg_exe(),
-        "-hide_banner",
-        "-nostdin",
-        "-loglevel",
-        "error",
-        "-y",
-        "-f",
-        "concat",
-        "-safe",
-        "0",
-        "-i",
-        str(listing),
-        "-i",
-        str(audio),
-        "-map",
-        "0:v:0",
-        "-map",
-        "1:a:0",
-        "-c:v",
-        "copy",
-        "-c:a",
-        "aac",
-        "-b:a",
-        "192k",
-        "-ar",
-        "48000",
-        "-ac",
-        "2",
-        "-movflags",
-        "+faststart",
-        "-f",
-        "mp4",
-        str(temp),
-    ]
-    try:
-        run_ffmpeg(argv, cancel=cancel)
-        os.replace(temp, out)
-    finally:
-        with contextlib.suppress(FileNotFoundError):
-            temp.unlink()
+    with atomic_output(out) as temp:
+        argv = ffmpeg_argv(
+            "-f", "concat", "-safe", "0", "-i", str(listing),
+            "-i", str(audio),
+            "-map", "0:v:0", "-map", "1:a:0",
+            "-c:v", "copy",
+            "-c:a", "aac", "-b:a", "192k", "-ar", "48000", "-ac", "2",
+            "-movflags", "+faststart",
+            "-f", "mp4", str(temp),
+        )  # fmt: skip
+        run(argv, cancel=cancel)
     return out

@@ -6,7 +6,6 @@ still frame is a one-frame chunk written as PNG.
 
 from __future__ import annotations
 
-import shutil
 import tempfile
 import threading
 import time
@@ -14,12 +13,13 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from reelforge.config import ffmpeg_exe, get_settings
+from reelforge.config import get_settings
 from reelforge.errors import RenderCancelled
+from reelforge.ffmpeg import ffmpeg_argv, run
+from reelforge.files import atomic_output
 from reelforge.render.chunks import Encoder, chunk_spec, plan_chunks
 from reelforge.render.compile import compile_chunk
 from reelforge.render.concat import assemble
-from reelforge.render.process import run_ffmpeg
 from reelforge.render.soundtrack import build_soundtrack
 from reelforge.render.store import ChunkStore
 from reelforge.render.worker import ChunkResult
@@ -223,25 +223,9 @@ def _check(cancel: threading.Event) -> None:
 
 
 def _poster(video: Path, out: Path, at: float) -> None:
-    run_ffmpeg(
-        [
-            ffmpeg_exe(),
-            "-hide_banner",
-            "-nostdin",
-            "-loglevel",
-            "error",
-            "-y",
-            "-ss",
-            f"{at:.3f}",
-            "-i",
-            str(video),
-            "-frames:v",
-            "1",
-            "-q:v",
-            "3",
-            str(out),
-        ]
-    )
+    with atomic_output(out) as temp:
+        run(ffmpeg_argv("-ss", f"{at:.3f}", "-i", str(video), "-frames:v", "1", "-q:v", "3",
+                        str(temp)))  # fmt: skip
 
 
 def render_still(
@@ -261,8 +245,6 @@ def render_still(
     spec = chunk_spec(timeline, frame, frame + 1, Encoder.for_render(preview=preview))
     cache = _cache_dir(options)
     compiled = compile_chunk(spec, cache=cache)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    temp = out.with_name(f".{out.stem}.part.png")
-    run_ffmpeg(compiled.argv(ffmpeg_exe(), temp, spec, still=True))
-    shutil.move(str(temp), str(out))
+    with atomic_output(out) as temp:
+        run(compiled.argv(temp, spec, still=True))
     return out

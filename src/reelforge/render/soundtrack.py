@@ -2,11 +2,17 @@
 
 from __future__ import annotations
 
+import hashlib
+import json
 import threading
 import wave
 from pathlib import Path
+from typing import Any
 
-from reelforge.timeline.model import Timeline
+from reelforge.timeline.assets import content_hash
+from reelforge.timeline.model import MusicBed, Timeline
+
+MIX_VERSION = 1
 
 SAMPLE_RATE = 48000
 
@@ -14,7 +20,10 @@ SAMPLE_RATE = 48000
 def build_soundtrack(
     timeline: Timeline, *, out: Path, cache_dir: Path, cancel: threading.Event | None = None
 ) -> Path:
-    """Mix the timeline's audio into a 48 kHz stereo WAV exactly as long as the video."""
+    """Mix the timeline's audio into a 48 kHz stereo WAV exactly as long as the video.
+
+    Returns `out` for a silent track, else the mix's path in the cache (keyed by its inputs).
+    """
     fps = timeline.fps
     speech = [
         (s.start_frame / fps, s.narration.path)
@@ -47,15 +56,31 @@ def build_soundtrack(
             music_path = fit_track(Path(bed.track.path), timeline.duration, cache_dir=cache_dir)
         else:
             music_path = generate_music(bed.style, bed.seed, timeline.duration, cache_dir=cache_dir)
-    return mix_timeline(
-        clips,
-        total=timeline.duration,
-        out=out,
-        music=music_path,
-        music_volume=bed.volume if bed else 0.0,
-        ducking=bed.ducking if bed else False,
-        cancel=cancel,
-    )
+    # The mix depends only on these inputs: reuse it when an edit left the sound alone.
+    cached = cache_dir / "mixes" / f"{_mix_key(clips, music_path, timeline, bed)}.wav"
+    if not cached.is_file():
+        cached.parent.mkdir(parents=True, exist_ok=True)
+        mix_timeline(
+            clips,
+            total=timeline.duration,
+            out=cached,
+            music=music_path,
+            music_volume=bed.volume if bed else 0.0,
+            ducking=bed.ducking if bed else False,
+            cancel=cancel,
+        )
+    return cached
+
+
+def _mix_key(clips: list[Any], music: Path | None, timeline: Timeline, bed: MusicBed | None) -> str:
+    parts: list[object] = [MIX_VERSION, timeline.total_frames, timeline.fps]
+    for clip in clips:
+        parts.append(
+            (content_hash(clip.path), clip.start, clip.kind, clip.offset, clip.duration, clip.gain)
+        )
+    parts.append(content_hash(music) if music else None)
+    parts.append((bed.volume, bed.ducking) if bed else None)
+    return hashlib.sha256(json.dumps(parts, default=str).encode()).hexdigest()
 
 
 def write_silence(out: Path, seconds: float) -> Path:

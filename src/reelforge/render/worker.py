@@ -7,12 +7,12 @@ import threading
 from dataclasses import dataclass
 from pathlib import Path
 
-from reelforge.config import ffmpeg_exe
 from reelforge.errors import RenderError
+from reelforge.ffmpeg import run
+from reelforge.files import file_sha256
 from reelforge.render.chunks import ChunkSpec
 from reelforge.render.compile import compile_chunk
-from reelforge.render.process import run_ffmpeg
-from reelforge.render.store import ChunkStore, count_video_frames, file_sha256
+from reelforge.render.store import ChunkStore, count_video_frames
 
 
 @dataclass(frozen=True)
@@ -43,7 +43,7 @@ def render_chunk(
     temp = store.temp_path(key)
     try:
         compiled = compile_chunk(spec, cache=cache_dir)
-        run_ffmpeg(compiled.argv(ffmpeg_exe(), temp, spec, threads=threads), cancel=cancel)
+        run(compiled.argv(temp, spec, threads=threads), cancel=cancel)
         frames = count_video_frames(temp)
         if frames != spec.frames:
             raise RenderError(f"chunk {key[:12]} has {frames} frames, expected {spec.frames}")

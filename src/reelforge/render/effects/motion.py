@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from reelforge.render.graph import Filter
+from reelforge.graph import Filter
 
 ZOOM = 0.12  # how far a zoom or pan moves in: 12% of the frame
 

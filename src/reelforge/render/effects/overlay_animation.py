@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from reelforge.render.graph import Filter
+from reelforge.graph import Filter
 
 DELAY = 0.3
 DURATION = 0.6

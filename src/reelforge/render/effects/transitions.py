@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from reelforge.render.graph import Filter
+from reelforge.graph import Filter
 
 XFADE_MODES = {
     "crossfade": "fade",
