@@ -151,3 +151,63 @@ def test_new_from_script(tmp_path: Path) -> None:
     bad = cli("new", "--script", tmp_path / "empty.txt", "-o", tmp_path / "q.json", cwd=tmp_path)
     assert bad.returncode == 1 and "script: the script is empty" in bad.stderr
     assert not (tmp_path / "q.json").exists()
+
+
+def test_unknown_voice_is_named(media_dir: Path, tmp_path: Path) -> None:
+    doc = {
+        "voice": {"id": "piper:nobody-here"},
+        "music": {"enabled": False},
+        "scenes": [{"narration": "Hello there."}],
+    }
+    proc = cli("render", _project(media_dir, tmp_path, doc), "-o", tmp_path / "o.mp4", cwd=tmp_path)
+    assert proc.returncode == 1
+    assert len(proc.stderr.strip().splitlines()) == 1 and "piper:nobody-here" in proc.stderr
+    assert not (tmp_path / "o.mp4").exists()
+
+
+def test_voices_and_music_styles_are_listed(tmp_path: Path) -> None:
+    voices = cli("voices", cwd=tmp_path)
+    assert voices.returncode == 0 and "piper:en_US-joe-medium" in voices.stdout
+    styles = cli("music-styles", cwd=tmp_path)
+    names = {line.split("\t")[0] for line in styles.stdout.splitlines()}
+    assert {"upbeat", "corporate", "cinematic", "lofi", "ambient", "acoustic"} <= names
+
+
+def test_progress_bar_on_a_terminal(media_dir: Path, tmp_path: Path) -> None:
+    import pty
+
+    project = _project(media_dir, tmp_path, document(color_scene("#203040", 1.0)))
+    main, child = pty.openpty()
+    env = {**os.environ, "REELFORGE_CACHE_DIR": str(tmp_path / "cache"), "COLUMNS": "120"}
+    proc = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "reelforge.cli",
+            "render",
+            str(project),
+            "-o",
+            str(tmp_path / "o.mp4"),
+            "--chunk-seconds",
+            "0.25",
+        ],
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.PIPE,
+        stderr=child,
+        cwd=tmp_path,
+        env=env,
+    )
+    os.close(child)
+    seen = b""
+    while True:
+        try:
+            data = os.read(main, 4096)
+        except OSError:
+            break
+        if not data:
+            break
+        seen += data
+    assert proc.wait(timeout=120) == 0
+    os.close(main)
+    text = seen.decode("utf-8", "replace")
+    assert "100.0%" in text and "chunks 4/4" in text and "render" in text

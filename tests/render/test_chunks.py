@@ -285,3 +285,26 @@ def test_cancel_stops_every_ffmpeg_and_leaves_no_partial_files(
     assert _ffmpeg_children() == []
     assert not list((tmp_path / "cache").rglob("*.part*"))
     assert not (tmp_path / "out.mp4").exists()
+
+
+def test_progress_events_go_forward_to_done(tmp_path: Path) -> None:
+    events: list[Progress] = []
+    render_project(
+        parse_project(twelve_scenes()),
+        resolver=_Resolver(),
+        out=tmp_path / "progress.mp4",
+        options=RenderOptions(chunk_seconds=0.5, cache_dir=tmp_path / "cache"),
+        on_progress=events.append,
+        narrator=EstimateNarrator(),
+    )
+    phases = [e.phase for e in events]
+    order = ["plan", "audio", "render", "assemble", "done"]
+    assert [p for i, p in enumerate(phases) if i == 0 or phases[i - 1] != p] == order
+    percents = [e.percent for e in events]
+    assert percents == sorted(percents) and percents[-1] == 100.0
+    rendering = [e for e in events if e.phase == "render"]
+    assert [e.chunks_done for e in rendering] == list(range(25))
+    assert all(e.chunks_total == 24 for e in rendering)
+    assert (
+        events[-1].eta_seconds == 0 or events[-1].eta_seconds is None or events[-1].eta_seconds < 1
+    )
