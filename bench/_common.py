@@ -23,8 +23,11 @@ def timed(fn: Callable[[], T]) -> tuple[T, float]:
 
 
 def ensure_example_assets() -> None:
-    subprocess.run([sys.executable, str(ROOT / "scripts" / "make_example_assets.py"),
-                    str(EXAMPLE / "assets")], check=True, capture_output=True)
+    subprocess.run(
+        [sys.executable, str(ROOT / "scripts" / "make_example_assets.py"), str(EXAMPLE / "assets")],
+        check=True,
+        capture_output=True,
+    )
 
 
 def machine() -> str:

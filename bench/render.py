@@ -18,11 +18,11 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).parent))
 
 from _common import EXAMPLE, ensure_example_assets, report, timed  # noqa: E402
+from reelforge.ffmpeg import run  # noqa: E402
 
 from reelforge.config import ffmpeg_exe  # noqa: E402
 from reelforge.render.chunks import Encoder  # noqa: E402
 from reelforge.render.pipeline import RenderOptions, render_project  # noqa: E402
-from reelforge.render.process import run_ffmpeg  # noqa: E402
 from reelforge.spec import load_project  # noqa: E402
 from reelforge.timeline.assets import DirectoryResolver  # noqa: E402
 
@@ -42,25 +42,56 @@ def main() -> None:
         def render(preview: bool, name: str) -> float:
             shutil.rmtree(cache / "chunks", ignore_errors=True)
             shutil.rmtree(cache / "layers", ignore_errors=True)
-            options = RenderOptions(preview=preview, cache_dir=cache, workers=args.workers,
-                                    chunk_seconds=args.chunk_seconds)
-            _, seconds = timed(lambda: render_project(project, resolver=resolver,
-                                                      out=work / name, options=options))
+            options = RenderOptions(
+                preview=preview,
+                cache_dir=cache,
+                workers=args.workers,
+                chunk_seconds=args.chunk_seconds,
+            )
+            _, seconds = timed(
+                lambda: render_project(project, resolver=resolver, out=work / name, options=options)
+            )
             return seconds
 
         render(False, "warm.mp4")  # speech, music and the mix land in the cache
         full = render(False, "full.mp4")
         preview = render(True, "preview.mp4")
         enc = Encoder()
-        argv = [ffmpeg_exe(), "-hide_banner", "-nostdin", "-loglevel", "error", "-y",
-                "-i", str(work / "full.mp4"), "-an", "-c:v", "libx264", "-preset", enc.preset,
-                "-crf", str(enc.crf), "-pix_fmt", "yuv420p", "-g", "60", "-f", "mp4",
-                str(work / "floor.mp4")]
-        _, floor = timed(lambda: run_ffmpeg(argv))
-    report("render: example project, 1080p30", "python bench/render.py" + (
-        f" --workers {args.workers}" if args.workers else ""), {
-        "render_s": round(full, 2), "encode_floor_s": round(floor, 2),
-        "ratio": round(full / floor, 2), "preview_s": round(preview, 2)})
+        argv = [
+            ffmpeg_exe(),
+            "-hide_banner",
+            "-nostdin",
+            "-loglevel",
+            "error",
+            "-y",
+            "-i",
+            str(work / "full.mp4"),
+            "-an",
+            "-c:v",
+            "libx264",
+            "-preset",
+            enc.preset,
+            "-crf",
+            str(enc.crf),
+            "-pix_fmt",
+            "yuv420p",
+            "-g",
+            "60",
+            "-f",
+            "mp4",
+            str(work / "floor.mp4"),
+        ]
+        _, floor = timed(lambda: run(argv))
+    report(
+        "render: example project, 1080p30",
+        "python bench/render.py" + (f" --workers {args.workers}" if args.workers else ""),
+        {
+            "render_s": round(full, 2),
+            "encode_floor_s": round(floor, 2),
+            "ratio": round(full / floor, 2),
+            "preview_s": round(preview, 2),
+        },
+    )
 
 
 if __name__ == "__main__":

@@ -82,11 +82,16 @@ class FFmpegError(RenderError):
     code = "ffmpeg_failed"
 
     def __init__(self, argv: Sequence[str], returncode: int, stderr_tail: str) -> None:
-        last = next((ln for ln in reversed(stderr_tail.strip().splitlines()) if ln.strip()), "")
-        super().__init__(f"ffmpeg exited with code {returncode}: {last.strip()[:300]}")
+        super().__init__(f"ffmpeg exited with code {returncode}: {last_line(stderr_tail)}")
         self.argv = list(argv)
         self.returncode = returncode
         self.stderr_tail = stderr_tail
+
+
+def last_line(stderr_tail: str) -> str:
+    """The last non-blank line of a tool's stderr, cut to fit a one-line message."""
+    last = next((ln for ln in reversed(stderr_tail.splitlines()) if ln.strip()), "")
+    return last.strip()[:300]
 
 
 class ChunkError(RenderError):

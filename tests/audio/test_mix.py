@@ -21,7 +21,7 @@ def media(tmp_path_factory: pytest.TempPathFactory) -> Path:
     write_wav(d / "speech1.wav", speech_like(3.0, seed=1), rate=22_050)
     write_wav(d / "speech2.wav", speech_like(2.5, seed=2), rate=22_050)
     write_wav(d / "music.wav", tone(12.0, MUSIC_HZ, amplitude=0.25))
-    write_wav(d / "video.wav", tone(4.0, 250.0, amplitude=0.2), rate=44_100)
+    write_wav(d / "video.wav", tone(4.0, 250.0, amplitude=0.2, rate=44_100), rate=44_100)
     return d
 
 
@@ -45,6 +45,41 @@ def test_mix_is_normalised_and_exactly_long(media: Path, tmp_path: Path) -> None
     loudness, peak = measure_loudness(out)
     assert loudness == pytest.approx(-14.0, abs=1.0)
     assert peak <= -1.0
+
+
+def _peaky_speech(seconds: float, *, seed: int) -> np.ndarray:
+    """Speech-like bursts with sharp plosive-like clicks: about 20 dB of peak over loudness,
+    so a mix brought to -14 LUFS needs the limiter."""
+    rate = 22_050
+    x = 0.25 * speech_like(seconds, seed=seed, rate=rate)
+    rng = np.random.default_rng(seed)
+    for at in rng.uniform(0.1, seconds - 0.1, size=round(seconds * 3)):
+        i = round(at * rate)
+        x[i : i + 40] += 0.95 * np.hanning(40) * rng.choice([-1.0, 1.0])
+    return x
+
+
+@pytest.mark.parametrize(("with_music", "target"), [(False, -14.0), (True, -14.0), (False, -12.0)])
+def test_limited_mix_is_on_target(
+    with_music: bool, target: float, media: Path, tmp_path: Path
+) -> None:
+    clips = []
+    for i, start in enumerate([0.5, 4.5, 8.0]):
+        path = write_wav(tmp_path / f"peaky{i}.wav", _peaky_speech(3.0, seed=10 + i), rate=22_050)
+        clips.append(AudioClip(path, start, "speech"))
+    music = media / "music.wav" if with_music else None
+    # With room to spare (no limiter) the mix shows how far its peaks stand above its loudness.
+    quiet = mix_timeline(clips, total=12.0, out=tmp_path / "q.wav", music=music,
+                         target_lufs=-40.0, true_peak_db=0.0)  # fmt: skip
+    loudness, peak = measure_loudness(quiet)
+    assert peak + (target - loudness) > 3.0  # a plain gain would clip: the limiter must work
+
+    out = mix_timeline(clips, total=12.0, out=tmp_path / "l.wav", music=music,
+                       target_lufs=target)  # fmt: skip
+    loudness, peak = measure_loudness(out)
+    assert loudness == pytest.approx(target, abs=0.5)
+    assert peak <= -1.0
+    assert read_wav(out)[1].shape == (12 * SR, 2)
 
 
 @pytest.mark.parametrize("total", [3.33331, 7.123457, 12.0])

@@ -33,22 +33,30 @@ def cluster() -> Iterator[Any]:
         c.shutdown()
 
 
-def test_ray_renders_on_both_nodes_same_as_local(cluster: Any, media_dir: Path,
-                                                 tmp_path: Path) -> None:
+def test_ray_renders_on_both_nodes_same_as_local(
+    cluster: Any, media_dir: Path, tmp_path: Path
+) -> None:
     doc = document(
-        {"duration": 1.0, "visual": {"type": "image", "src": "photo.jpg", "motion": "zoom-in"},
-         "transition": {"type": "crossfade", "duration": 0.4}},
+        {
+            "duration": 1.0,
+            "visual": {"type": "image", "src": "photo.jpg", "motion": "zoom-in"},
+            "transition": {"type": "crossfade", "duration": 0.4},
+        },
         *[color_scene(c, 0.7, title={"text": c}) for c in ("#AA2200", "#0044CC", "#22AA44")],
         brand={"logo": "logo.png"},
     )
     project = parse_project(doc)
 
     def run(name: str, **opts: Any) -> Any:
-        return render_project(project, resolver=DirectoryResolver(media_dir),
-                              out=tmp_path / f"{name}.mp4",
-                              options=RenderOptions(chunk_seconds=0.35, lossless=True,
-                                                    cache_dir=tmp_path / name, **opts),
-                              narrator=EstimateNarrator())
+        return render_project(
+            project,
+            resolver=DirectoryResolver(media_dir),
+            out=tmp_path / f"{name}.mp4",
+            options=RenderOptions(
+                chunk_seconds=0.35, lossless=True, cache_dir=tmp_path / name, **opts
+            ),
+            narrator=EstimateNarrator(),
+        )
 
     on_ray = run("ray", ray_address=cluster.address)
     local = run("local")

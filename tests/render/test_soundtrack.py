@@ -164,3 +164,32 @@ def test_final_mix_loudness_and_ducking(media_dir: Path, cache_dir: Path, tmp_pa
         int((scene.narration.duration + 0.15) * rate), int((scene.end_frame / 30 - 0.25) * rate)
     )
     assert np.sqrt(np.mean(samples[gap] ** 2)) < 1e-3
+
+
+def test_fit_speech_speeds_narration_into_a_fixed_duration(
+    media_dir: Path, cache_dir: Path
+) -> None:
+    resolver = DirectoryResolver(media_dir)
+    doc = document({"id": "tight", "narration": NARRATIONS[0]})
+    natural = resolve_project(
+        parse_project(doc), resolver=resolver, options=RenderOptions(cache_dir=cache_dir)
+    ).scenes[0]
+    assert natural.narration is not None
+    doc["scenes"][0]["duration"] = round(natural.narration.duration / 1.15, 2)
+    project = parse_project(doc)
+    from reelforge.errors import SpeechTooLongError
+
+    with pytest.raises(SpeechTooLongError, match=r"scenes\[0\]\.duration: .*'tight'"):
+        resolve_project(project, resolver=resolver, options=RenderOptions(cache_dir=cache_dir))
+    fitted = resolve_project(
+        project, resolver=resolver, options=RenderOptions(cache_dir=cache_dir, fit_speech=True)
+    )
+    speech = fitted.scenes[0].narration
+    assert speech is not None and speech.duration <= doc["scenes"][0]["duration"]
+    doc["scenes"][0]["duration"] = round(natural.narration.duration / 1.5, 2)
+    with pytest.raises(SpeechTooLongError):
+        resolve_project(
+            parse_project(doc),
+            resolver=resolver,
+            options=RenderOptions(cache_dir=cache_dir, fit_speech=True),
+        )

@@ -1,10 +1,12 @@
 """The final audio mix: narration, video sound and music, once for the whole timeline.
 
-Two FFmpeg passes over one streaming filter graph (nothing is held in Python memory):
+FFmpeg passes over one streaming filter graph (nothing is held in Python memory):
 
 1. mix → measure integrated loudness and true peak (EBU R128 / BS.1770);
-2. mix → gain to the target → true-peak limiter at 4x oversampling (only when the gain would
-   push peaks over the ceiling) → exact length → 16-bit WAV.
+2. mix → gain to the target → exact length → 16-bit WAV; or, when that gain would push peaks
+   over the ceiling, gain → true-peak limiter at 4x oversampling → exact length → 16-bit WAV,
+   measured as it is written, and written again (at most twice more) with the gain corrected
+   for the loudness the limiter took away.
 
 Clips are laid on a few "lanes" of non-overlapping clips, each lane one `concat` of fixed-length
 segments, so an hour with hundreds of clips mixes only a handful of streams. The music is
@@ -24,16 +26,12 @@ from typing import Literal
 
 import numpy as np
 
+from reelforge.audio.loudness import ebur128_filter, measure_loudness, parse_ebur128
 from reelforge.audio.music.own_track import probe_audio
-from reelforge.audio.music.process import (
-    atomic_output,
-    ebur128_filter,
-    ffmpeg_argv,
-    parse_ebur128,
-    run_tool,
-)
-from reelforge.audio.music.process import measure_loudness as measure_loudness
 from reelforge.errors import MediaError, MusicError, RenderCancelled
+from reelforge.ffmpeg import ffmpeg_argv, run
+from reelforge.files import atomic_output
+from reelforge.graph import Filter, FilterGraph
 
 SAMPLE_RATE = 48_000
 ENVELOPE_RATE = 1_000
@@ -45,6 +43,9 @@ MUSIC_FADE_OUT = 3.0
 END_FADE = 0.05  # a master fade on the last samples, against clicks from video sound
 _SILENT_LUFS = -69.0
 _LIMITER_MARGIN_DB = 0.5
+_LIMITED_PASSES = 3  # writes of a limited mix, each measured; the last one is kept
+_LOUDNESS_TOLERANCE = 0.2  # LU; leaves room for the AAC encode, which loses about 0.1
+_MAX_LIMITING_DB = 6.0  # gain a correction may add beyond the plain gain
 
 __all__ = ["AudioClip", "measure_loudness", "mix_timeline"]
 
@@ -140,122 +141,104 @@ def music_envelope(
     return env.astype(np.float32)
 
 
-def _filter(name: str, **options: object) -> str:
-    """One filter with its options, e.g. `atrim=end_sample=480000`."""
-    if not options:
-        return name
-    return name + "=" + ":".join(f"{key}={value}" for key, value in options.items())
-
-
-@dataclass
-class _Graph:
-    """A `-filter_complex` graph built as chains of filters between labelled links."""
-
-    inputs: list[list[str]]
-    chains: list[tuple[list[str], list[str], str]]
-
-    def input(self, *options: str) -> int:
-        self.inputs.append(list(options))
-        return len(self.inputs) - 1
-
-    def chain(self, sources: list[str], filters: list[str], output: str) -> str:
-        self.chains.append((sources, filters, output))
-        return output
-
-    def serialise(self) -> str:
-        return ";\n".join(
-            "".join(f"[{s}]" for s in sources) + ",".join(filters) + f"[{output}]"
-            for sources, filters, output in self.chains
-        )
-
-    def argv_inputs(self) -> list[str]:
-        return [arg for options in self.inputs for arg in options]
-
-
-def _stereo48() -> list[str]:
+def _stereo48() -> list[Filter]:
     return [
-        _filter("aresample", osr=SAMPLE_RATE),
-        _filter("aformat", sample_fmts="fltp", sample_rates=SAMPLE_RATE, channel_layouts="stereo"),
-    ]
+        Filter.of("aresample", osr=SAMPLE_RATE),
+        Filter.of("aformat", sample_fmts="fltp", sample_rates=SAMPLE_RATE,
+                  channel_layouts="stereo"),
+    ]  # fmt: skip
 
 
-def _exact(samples: int) -> list[str]:
+def _exact(samples: int) -> list[Filter]:
     """Pad or cut to exactly `samples`, then restamp so `concat` and `amix` line up."""
     return [
-        _filter("apad", whole_len=samples),
-        _filter("atrim", end_sample=samples),
-        _filter("asetpts", expr="N/SR/TB"),
+        Filter.of("apad", whole_len=samples),
+        Filter.of("atrim", end_sample=samples),
+        Filter.of("asetpts", expr="N/SR/TB"),
     ]
+
+
+def _silence(samples: int | None) -> list[Filter]:
+    tail = _exact(samples) if samples is not None else []
+    return [Filter.of("anullsrc", r=SAMPLE_RATE, cl="stereo"), *_stereo48(), *tail]
 
 
 def _build_mix(
     lanes: list[list[_Placed]], music: Path | None, envelope: Path | None, total_samples: int
-) -> tuple[_Graph, str]:
+) -> tuple[FilterGraph, str]:
     """The mixing graph; returns it and the label of the mixed (not yet normalised) stream."""
-    graph = _Graph([], [])
+    graph = FilterGraph()
     mixed: list[str] = []
     for li, lane in enumerate(lanes):
         segments: list[str] = []
         if lane[0].start > 0:
-            segments.append(
-                graph.chain([], [_filter("anullsrc", r=SAMPLE_RATE, cl="stereo"), *_stereo48(),
-                                 *_exact(lane[0].start)], f"l{li}s")
-            )  # fmt: skip
+            segments.append(graph.chain([], *_silence(lane[0].start), label=f"l{li}s"))
         for ci, item in enumerate(lane):
             nxt = lane[ci + 1].start if ci + 1 < len(lane) else total_samples
             seconds = item.length / SAMPLE_RATE + 0.1
             options = ["-ss", f"{item.clip.offset:.6f}"] if item.clip.offset > 0 else []
-            index = graph.input(*options, "-t", f"{seconds:.6f}", "-i", str(item.clip.path))
+            source = graph.add_input(str(item.clip.path), *options, "-t", f"{seconds:.6f}",
+                                     stream="a:0")  # fmt: skip
             segments.append(
                 graph.chain(
-                    [f"{index}:a:0"],
-                    [*_stereo48(), _filter("atrim", end_sample=item.length),
-                     _filter("volume", volume=f"{item.clip.gain:.6f}"),
-                     *_exact(nxt - item.start)],
-                    f"l{li}c{ci}",
+                    source,
+                    *_stereo48(),
+                    Filter.of("atrim", end_sample=item.length),
+                    Filter.of("volume", volume=f"{item.clip.gain:.6f}"),
+                    *_exact(nxt - item.start),
+                    label=f"l{li}c{ci}",
                 )
-            )  # fmt: skip
+            )
         if len(segments) == 1:
             mixed.append(segments[0])
         else:
-            mixed.append(
-                graph.chain(segments, [_filter("concat", n=len(segments), v=0, a=1)], f"lane{li}")
-            )
+            concat = Filter.of("concat", n=len(segments), v=0, a=1)
+            mixed.append(graph.chain(segments, concat, label=f"lane{li}"))
     if music is not None and envelope is not None:
-        m = graph.input("-i", str(music))
-        e = graph.input("-f", "f32le", "-ar", str(ENVELOPE_RATE), "-ac", "2", "-i", str(envelope))
-        graph.chain([f"{m}:a:0"], [*_stereo48(), *_exact(total_samples)], "music")
-        graph.chain([f"{e}:a:0"], [*_stereo48(), *_exact(total_samples)], "envelope")
-        mixed.append(graph.chain(["music", "envelope"], ["amultiply"], "ducked"))
+        tune = graph.add_input(str(music), stream="a:0")
+        gain = graph.add_input(str(envelope), "-f", "f32le", "-ar", str(ENVELOPE_RATE),
+                               "-ac", "2", stream="a:0")  # fmt: skip
+        tune = graph.chain(tune, *_stereo48(), *_exact(total_samples), label="music")
+        gain = graph.chain(gain, *_stereo48(), *_exact(total_samples), label="envelope")
+        mixed.append(graph.chain([tune, gain], Filter.of("amultiply"), label="ducked"))
     if not mixed:
-        mixed.append(
-            graph.chain([], [_filter("anullsrc", r=SAMPLE_RATE, cl="stereo"), *_stereo48()], "sil")
-        )
-    tail = [*_exact(total_samples)]
+        mixed.append(graph.chain([], *_silence(None), label="sil"))
+    tail = _exact(total_samples)
     end_fade = min(round(END_FADE * SAMPLE_RATE), total_samples)
     if end_fade > 0:
-        tail.append(_filter("afade", t="out", ss=total_samples - end_fade, ns=end_fade))
+        tail.append(Filter.of("afade", t="out", ss=total_samples - end_fade, ns=end_fade))
     if len(mixed) > 1:
-        tail.insert(0, _filter("amix", inputs=len(mixed), normalize=0, duration="longest",
-                               dropout_transition=0))  # fmt: skip
-    else:
-        tail.insert(0, "anull")
-    return graph, graph.chain(mixed, tail, "mix")
+        tail.insert(0, Filter.of("amix", inputs=len(mixed), normalize=0, duration="longest",
+                                 dropout_transition=0))  # fmt: skip
+    return graph, graph.chain(mixed, *tail, label="mix")
 
 
-def _run_graph(graph: _Graph, extra: list[str], output: list[str], work: Path,
-               cancel: threading.Event | None) -> str:  # fmt: skip
-    """Run the graph with `extra` filters after the mix; returns FFmpeg's stderr tail."""
-    script = work / f"graph{len(list(work.iterdir()))}.txt"
-    text = graph.serialise()
-    if extra:
-        text += ";\n[mix]" + ",".join(extra) + "[out]"
-    else:
-        text += ";\n[mix]anull[out]"
-    script.write_text(text, encoding="utf-8")
-    argv = ffmpeg_argv(*graph.argv_inputs(), "-/filter_complex", str(script), "-map", "[out]",
-                       *output)  # fmt: skip
-    return run_tool(argv, cancel=cancel)
+@dataclass
+class _Mixer:
+    """Runs the mixing graph with a different ending each pass (measure, then write)."""
+
+    lanes: list[list[_Placed]]
+    music: Path | None
+    envelope: Path | None
+    total_samples: int
+    work: Path
+    cancel: threading.Event | None
+    passes: int = 0
+
+    def run(self, ending: list[Filter], output: list[str]) -> str:
+        """Run the mix through `ending` into `output`; returns FFmpeg's stderr tail."""
+        graph, mix = _build_mix(self.lanes, self.music, self.envelope, self.total_samples)
+        graph.chain(mix, *(ending or [Filter.of("anull")]), label="out")
+        self.passes += 1
+        script = self.work / f"graph{self.passes}.txt"
+        script.write_text(graph.serialise(), encoding="utf-8")
+        argv = ffmpeg_argv(*graph.input_argv(), "-/filter_complex", str(script),
+                           "-map", "[out]", *output, loglevel="info")  # fmt: skip
+        return run(argv, cancel=self.cancel)
+
+    def measure(self, ending: list[Filter], output: list[str]) -> tuple[float, float]:
+        """(integrated LUFS, true peak dBTP) of the mix through `ending`, written to `output`."""
+        return parse_ebur128(self.run([*ending, ebur128_filter(true_peak=True)], output))
 
 
 def mix_timeline(
@@ -299,30 +282,62 @@ def mix_timeline(
             env = music_envelope(speech, total=total, volume=music_volume, ducking=ducking)
             envelope = work / "envelope.f32"
             np.repeat(env[:, None], 2, axis=1).astype("<f4").tofile(envelope)
-        graph, _ = _build_mix(_lanes(placed), music if use_music else None, envelope,
-                              total_samples)  # fmt: skip
-
-        loudness, peak = parse_ebur128(
-            _run_graph(graph, [ebur128_filter(true_peak=True)], ["-f", "null", "-"], work, cancel)
-        )
-        final: list[str] = []
-        if loudness > _SILENT_LUFS:
-            gain_db = target_lufs - loudness
-            final.append(_filter("volume", volume=f"{gain_db:.4f}dB"))
-            if peak + gain_db > true_peak_db - 0.1:
-                final += _true_peak_limiter(true_peak_db - _LIMITER_MARGIN_DB)
-        final += _exact(total_samples)
+        mixer = _Mixer(_lanes(placed), music if use_music else None, envelope, total_samples,
+                       work, cancel)  # fmt: skip
+        loudness, peak = mixer.measure([], ["-f", "null", "-"])
         with atomic_output(out) as target:
-            _run_graph(graph, final, ["-c:a", "pcm_s16le", "-f", "wav", str(target)], work,
-                       cancel)  # fmt: skip
+            wav = ["-c:a", "pcm_s16le", "-f", "wav", str(target)]
+            if loudness <= _SILENT_LUFS:
+                mixer.run(_exact(total_samples), wav)
+            else:
+                _normalise(mixer, wav, loudness=loudness, peak=peak, target_lufs=target_lufs,
+                           true_peak_db=true_peak_db)  # fmt: skip
     return out
 
 
-def _true_peak_limiter(ceiling_db: float) -> list[str]:
+def _normalise(
+    mixer: _Mixer,
+    wav: list[str],
+    *,
+    loudness: float,
+    peak: float,
+    target_lufs: float,
+    true_peak_db: float,
+) -> None:
+    """Write the mix at `target_lufs` with true peaks at most `true_peak_db`.
+
+    A plain gain is exact. When that gain would push peaks over the ceiling, a limiter takes
+    them down, and with them some loudness; so the limited result is measured and the gain
+    corrected (secant steps on the measured loudness, a few passes at most).
+    """
+    gain_db = target_lufs - loudness
+    if peak + gain_db <= true_peak_db - 0.1:
+        mixer.run([_volume(gain_db), *_exact(mixer.total_samples)], wav)
+        return
+    limiter = _true_peak_limiter(true_peak_db - _LIMITER_MARGIN_DB)
+    slope = 1.0  # LU of output per dB of gain; the limiter makes it smaller
+    previous: tuple[float, float] | None = None
+    for attempt in range(_LIMITED_PASSES):
+        measured, _ = mixer.measure([_volume(gain_db), *limiter, *_exact(mixer.total_samples)],
+                                    wav)  # fmt: skip
+        error = target_lufs - measured
+        if abs(error) <= _LOUDNESS_TOLERANCE or attempt == _LIMITED_PASSES - 1:
+            return
+        if previous is not None and gain_db != previous[0]:
+            slope = min(1.0, max(0.2, (measured - previous[1]) / (gain_db - previous[0])))
+        previous = (gain_db, measured)
+        gain_db = min(gain_db + error / slope, target_lufs - loudness + _MAX_LIMITING_DB)
+
+
+def _volume(gain_db: float) -> Filter:
+    return Filter.of("volume", volume=f"{gain_db:.4f}dB")
+
+
+def _true_peak_limiter(ceiling_db: float) -> list[Filter]:
     """A lookahead limiter run at 4x the sample rate, so it catches inter-sample peaks."""
     return [
-        _filter("aresample", osr=4 * SAMPLE_RATE),
-        _filter("alimiter", limit=f"{10 ** (ceiling_db / 20):.6f}", attack=5, release=80,
-                level=0, latency=1),
-        _filter("aresample", osr=SAMPLE_RATE),
+        Filter.of("aresample", osr=4 * SAMPLE_RATE),
+        Filter.of("alimiter", limit=f"{10 ** (ceiling_db / 20):.6f}", attack=5, release=80,
+                  level=0, latency=1),
+        Filter.of("aresample", osr=SAMPLE_RATE),
     ]  # fmt: skip

@@ -12,7 +12,7 @@ from typing import Any
 from reelforge.timeline.assets import content_hash
 from reelforge.timeline.model import MusicBed, Timeline
 
-MIX_VERSION = 1
+MIX_VERSION = 2  # 2: limited mixes are corrected to the target loudness
 
 SAMPLE_RATE = 48000
 

@@ -138,6 +138,10 @@ def _media_type(path: Path, kind: str) -> str:
         from PIL import Image
 
         with Image.open(path) as image:
+            try:
+                image.load()  # the probe read the header; a truncated file fails only here
+            except (OSError, SyntaxError, ValueError):
+                raise MediaError("the image cannot be decoded", field="file") from None
             return image.get_format_mimetype() or "application/octet-stream"
     import av
 

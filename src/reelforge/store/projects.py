@@ -11,7 +11,6 @@ redo branch) and appends. Writers lock the row (SQLite: `BEGIN IMMEDIATE`; Postg
 from __future__ import annotations
 
 import datetime as dt
-import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -19,7 +18,6 @@ from typing import Any
 from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
-from reelforge.errors import ProjectError
 from reelforge.spec import Project as ProjectDocument
 from reelforge.spec import parse_project
 from reelforge.store.db import write_transaction
@@ -59,15 +57,6 @@ class History:
     position: int
     can_undo: bool
     can_redo: bool
-
-
-def project_from_script(script: str, *, title: str | None = None) -> Document:
-    """A document with one scene per paragraph (paragraphs are split by blank lines)."""
-    paragraphs = [" ".join(p.split()) for p in re.split(r"\n\s*\n", script) if p.strip()]
-    if not paragraphs:
-        raise ProjectError("the script has no text", field="script")
-    scenes = [{"id": f"scene-{i}", "narration": text} for i, text in enumerate(paragraphs, 1)]
-    return {"version": 1, "title": title or "Untitled", "scenes": scenes}
 
 
 def validate(document: Any, check_refs: RefCheck) -> ProjectDocument:

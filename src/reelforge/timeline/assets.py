@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import hashlib
 import threading
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal, Protocol
 
 from reelforge.errors import MediaError
+from reelforge.files import file_sha256
 
 MediaKind = Literal["image", "video", "audio"]
 
@@ -68,11 +68,7 @@ def content_hash(path: Path) -> str:
         cached = _hash_cache.get(key)
     if cached:
         return cached
-    digest = hashlib.sha256()
-    with path.open("rb") as fh:
-        for block in iter(lambda: fh.read(1 << 20), b""):
-            digest.update(block)
-    value = digest.hexdigest()
+    value = file_sha256(path)
     with _lock:
         _hash_cache[key] = value
     return value

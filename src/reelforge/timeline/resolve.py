@@ -36,7 +36,7 @@ from reelforge.timeline.model import (
 NARRATION_PADDING = 0.6  # seconds of air after the narration of a scene with `duration: null`
 MIN_AUTO_DURATION = 2.0
 WORDS_PER_MINUTE = 150.0
-FIT_SPEED_RANGE = (0.8, 1.25)
+MAX_FIT_SPEEDUP = 1.25  # --fit-speech speeds narration up at most this much
 
 
 class Narrator(Protocol):
@@ -235,9 +235,17 @@ def _narrate(
     voice = scene.voice or project.voice
     narration = narrator.speak(text, voice=voice, pronunciations=project.pronunciations)
     if scene.duration is not None and narration.duration > scene.duration:
-        factor = narration.duration / scene.duration
-        lo, hi = FIT_SPEED_RANGE
-        if not fit_speech or factor > hi:
+        speed = voice.speed
+        # Speech does not shorten exactly in proportion to speed: converge in a few steps.
+        for _ in range(4):
+            if not fit_speech or narration.duration <= scene.duration:
+                break
+            speed *= narration.duration / scene.duration * 1.01
+            if speed > min(2.0, voice.speed * MAX_FIT_SPEEDUP):
+                break
+            fitted = voice.model_copy(update={"speed": speed})
+            narration = narrator.speak(text, voice=fitted, pronunciations=project.pronunciations)
+        if narration.duration > scene.duration:
             hint = "" if fit_speech else " (or render with --fit-speech)"
             raise SpeechTooLongError(
                 f"scenes[{index}].duration: the narration of scene {scene.id!r} takes "
@@ -245,9 +253,6 @@ def _narrate(
                 f"it or set duration to null{hint}",
                 field=f"scenes[{index}].duration",
             )
-        fitted = voice.model_copy(update={"speed": min(2.0, voice.speed * factor * 1.01)})
-        narration = narrator.speak(text, voice=fitted, pronunciations=project.pronunciations)
-        _ = lo
     return narration
 
 

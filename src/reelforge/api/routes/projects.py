@@ -9,6 +9,7 @@ from sqlalchemy.orm import Session
 
 from reelforge.api.deps import CurrentUser, IfMatch, JsonObject, SessionDep
 from reelforge.api.schemas import HistoryPublic, ProjectPublic, ProjectSummary
+from reelforge.spec.script import project_from_script
 from reelforge.store import assets, edits, projects, render_jobs
 from reelforge.store.edits import Document, Edit
 from reelforge.store.errors import InvalidRequest
@@ -63,7 +64,7 @@ def create_project(
     if script is not None:
         if not isinstance(script, str):
             raise InvalidRequest("must be a string", field="script")
-        document = projects.project_from_script(script, title=title)
+        document = project_from_script(script, title=title or "Untitled").to_document()
     elif title is not None and isinstance(document, dict):
         document = {**document, "title": title}
     view = projects.create_project(

@@ -8,6 +8,7 @@ import datetime as dt
 import hashlib
 import hmac
 import json
+import mimetypes
 import time
 from collections.abc import AsyncIterator
 from pathlib import Path
@@ -30,7 +31,7 @@ FILES = {  # name -> (URL suffix, media type)
     "video": ("output", "video/mp4"),
     "srt": ("captions.srt", "application/x-subrip"),
     "vtt": ("captions.vtt", "text/vtt"),
-    "poster": ("poster.png", "image/png"),
+    "poster": ("poster", "image/jpeg"),
 }
 SSE_POLL_SECONDS = 0.3
 SSE_KEEPALIVE_SECONDS = 15.0
@@ -167,7 +168,10 @@ def _output(context: AppContext, job: RenderJob, name: str) -> FileResponse:
     path: Path = context.data_dir / files[name]
     if not path.is_file():
         raise NotFound(f"the {name} output is gone from the server", field="renderId")
-    return FileResponse(path, media_type=FILES[name][1], content_disposition_type="inline")
+    media_type = FILES[name][1]
+    if name == "poster":  # the renderer picks the poster's format; its suffix says which
+        media_type = mimetypes.guess_type(path.name)[0] or media_type
+    return FileResponse(path, media_type=media_type, content_disposition_type="inline")
 
 
 def _output_route(name: str, operation_id: str, doc: str) -> None:
@@ -193,7 +197,7 @@ def _output_route(name: str, operation_id: str, doc: str) -> None:
 _output_route("video", "getRenderOutput", "The MP4 (HTTP Range supported).")
 _output_route("srt", "getRenderSrt", "The captions as SRT.")
 _output_route("vtt", "getRenderVtt", "The captions as WebVTT.")
-_output_route("poster", "getRenderPoster", "The poster frame (PNG).")
+_output_route("poster", "getRenderPoster", "The poster frame (an image).")
 
 
 @router.post("/renders/{render_id}/share", operation_id="shareRender", status_code=201)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import tempfile
 from pathlib import Path
 
@@ -16,6 +15,7 @@ from reelforge.audio.music.stem import (
     write_stem,
 )
 from reelforge.errors import MediaError, MusicError, ReelforgeError
+from reelforge.files import file_sha256
 
 TRACK_EXTENSIONS = (".mp3", ".wav", ".m4a", ".ogg", ".flac")
 FIT_VERSION = 1
@@ -59,14 +59,6 @@ def probe_audio(src: Path) -> float:
     return seconds
 
 
-def _content_hash(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as f:
-        while chunk := f.read(1 << 20):
-            digest.update(chunk)
-    return digest.hexdigest()
-
-
 def fit_track(src: Path, seconds: float, *, cache_dir: Path) -> Path:
     """`src` as a 48 kHz stereo WAV of exactly round(seconds*48000) samples, levelled like the
     generated music: looped with a crossfade when shorter, trimmed with a fade out when longer.
@@ -80,7 +72,7 @@ def fit_track(src: Path, seconds: float, *, cache_dir: Path) -> Path:
     samples = round(seconds * SAMPLE_RATE)
     if samples < 1:
         raise MusicError(f"music must last longer than 0 s (asked for {seconds:g} s)")
-    key = f"track-{_content_hash(src)[:32]}-{samples}-v{FIT_VERSION}"
+    key = f"track-{file_sha256(src)[:32]}-{samples}-v{FIT_VERSION}"
     out = cache_dir / "music" / f"{key}.wav"
     if out.is_file():
         return out

@@ -15,14 +15,10 @@ from pathlib import Path
 import numpy as np
 import numpy.typing as npt
 
-from reelforge.audio.music.process import (
-    atomic_output,
-    ebur128_filter,
-    ffmpeg_argv,
-    parse_ebur128,
-    run_tool,
-)
+from reelforge.audio.loudness import measure_loudness
 from reelforge.errors import MusicError
+from reelforge.ffmpeg import ffmpeg_argv, run
+from reelforge.files import atomic_output
 
 SAMPLE_RATE = 48_000
 CHANNELS = 2
@@ -41,7 +37,7 @@ def _raw_format() -> list[str]:
 
 def decode_to_raw(src: Path, raw: Path, *, cancel: threading.Event | None = None) -> None:
     """Decode the first audio stream of `src` to raw float stereo at 48 kHz."""
-    run_tool(
+    run(
         ffmpeg_argv("-i", str(src), "-map", "0:a:0", "-vn", "-sn", "-dn",
                     "-af", "aresample=48000,aformat=channel_layouts=stereo", *_raw_format(),
                     str(raw)),
@@ -51,11 +47,7 @@ def decode_to_raw(src: Path, raw: Path, *, cancel: threading.Event | None = None
 
 def measure_raw(raw: Path) -> tuple[float, float]:
     """(integrated LUFS, sample peak dBFS) of a raw float stereo 48 kHz file."""
-    stderr = run_tool(
-        ffmpeg_argv(*_raw_format(), "-i", str(raw), "-af", ebur128_filter(true_peak=False),
-                    "-f", "null", "-")
-    )  # fmt: skip
-    return parse_ebur128(stderr)
+    return measure_loudness(raw, true_peak=False, input_options=tuple(_raw_format()))
 
 
 def level_gain(loudness: float, peak_db: float) -> float:

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import os
 import shutil
+from collections.abc import Sequence
 from pathlib import Path
 
-from reelforge.audio.music.process import run_tool
-from reelforge.errors import ConfigError
+from reelforge.errors import ConfigError, MusicError, last_line
+from reelforge.ffmpeg import run
 
 SAMPLE_RATE = 48_000
 
@@ -55,4 +56,8 @@ def render_midi(midi: Path, out_raw: Path, *, gain: float = 0.35) -> None:
         "-T", "raw", "-O", "float", "-E", "little",
         "-F", str(out_raw), str(find_soundfont()), str(midi),
     ]  # fmt: skip
-    run_tool(argv)
+    run(argv, failure=_fluidsynth_failed)
+
+
+def _fluidsynth_failed(argv: Sequence[str], code: int, stderr_tail: str) -> MusicError:
+    return MusicError(f"fluidsynth exited with code {code}: {last_line(stderr_tail)}")
