@@ -18,9 +18,9 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).parent))
 
 from _common import EXAMPLE, ensure_example_assets, report, timed  # noqa: E402
-from reelforge.ffmpeg import run  # noqa: E402
 
 from reelforge.config import ffmpeg_exe  # noqa: E402
+from reelforge.ffmpeg import run  # noqa: E402
 from reelforge.render.chunks import Encoder  # noqa: E402
 from reelforge.render.pipeline import RenderOptions, render_project  # noqa: E402
 from reelforge.spec import load_project  # noqa: E402

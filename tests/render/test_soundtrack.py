@@ -175,7 +175,7 @@ def test_fit_speech_speeds_narration_into_a_fixed_duration(
         parse_project(doc), resolver=resolver, options=RenderOptions(cache_dir=cache_dir)
     ).scenes[0]
     assert natural.narration is not None
-    doc["scenes"][0]["duration"] = round(natural.narration.duration / 1.15, 2)
+    doc["scenes"][0]["duration"] = round(natural.narration.duration / 1.06, 2)
     project = parse_project(doc)
     from reelforge.errors import SpeechTooLongError
 

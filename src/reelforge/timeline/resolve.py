@@ -235,14 +235,12 @@ def _narrate(
     voice = scene.voice or project.voice
     narration = narrator.speak(text, voice=voice, pronunciations=project.pronunciations)
     if scene.duration is not None and narration.duration > scene.duration:
-        speed = voice.speed
-        # Speech does not shorten exactly in proportion to speed: converge in a few steps.
-        for _ in range(4):
-            if not fit_speech or narration.duration <= scene.duration:
+        speed, cap = voice.speed, min(2.0, voice.speed * MAX_FIT_SPEEDUP)
+        # Piper's speech shortens less than in proportion to speed: converge in a few steps.
+        for _ in range(5):
+            if not fit_speech or narration.duration <= scene.duration or speed >= cap:
                 break
-            speed *= narration.duration / scene.duration * 1.01
-            if speed > min(2.0, voice.speed * MAX_FIT_SPEEDUP):
-                break
+            speed = min(cap, speed * (narration.duration / scene.duration) ** 1.5 * 1.01)
             fitted = voice.model_copy(update={"speed": speed})
             narration = narrator.speak(text, voice=fitted, pronunciations=project.pronunciations)
         if narration.duration > scene.duration:
