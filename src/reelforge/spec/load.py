@@ -15,14 +15,17 @@ from reelforge.spec.models import Project
 def field_path(loc: tuple[int | str, ...]) -> str:
     """`("scenes", 3, "productOverlay", "scale")` → `scenes[3].productOverlay.scale`."""
     out = ""
-    for part in loc:
+    for i, part in enumerate(loc):
         if isinstance(part, int):
             out += f"[{part}]"
-        elif part in ("image", "video", "color", "gradient") and out.endswith("visual"):
+        elif i > 0 and loc[i - 1] == "visual" and part in _VISUAL_TAGS:
             continue  # the discriminated union's tag is not part of the user's path
         else:
             out += ("." if out else "") + str(part)
     return out
+
+
+_VISUAL_TAGS = ("image", "video", "color", "gradient")
 
 
 def _message(error: Any) -> str:

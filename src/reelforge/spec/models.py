@@ -187,10 +187,11 @@ class Project(Model):
 
     @model_validator(mode="after")
     def _scene_ids(self) -> Project:
+        given = {scene.id for scene in self.scenes if scene.id}
         seen: set[str] = set()
         for index, scene in enumerate(self.scenes):
             if not scene.id:
-                scene.id = _free_id(index, seen)
+                scene.id = _free_id(index, given | seen)
             if scene.id in seen:
                 raise ValueError(f"scenes[{index}].id: duplicate scene id {scene.id!r}")
             seen.add(scene.id)
