@@ -2,7 +2,7 @@
 PY := .venv/bin/python
 EXAMPLE := examples/smartbottle
 
-.PHONY: setup run test lint typecheck pytest example bench schema
+.PHONY: setup run test lint typecheck pytest webtest e2e example bench schema
 
 setup:
 	bash scripts/setup.sh
@@ -24,7 +24,13 @@ typecheck: setup
 pytest: setup
 	$(PY) -m pytest -q
 
-test: setup lint typecheck pytest
+webtest: setup
+	cd web && npm run typecheck --silent && npm test --silent
+
+e2e: setup
+	cd web && npx playwright test
+
+test: setup lint typecheck pytest webtest e2e
 
 schema: setup
 	$(PY) -m reelforge.cli schema > docs/project.schema.json

@@ -20,9 +20,7 @@ from reelforge.render.worker import ChunkResult, render_chunk
 
 class LocalEngine(Engine):
     def __init__(self, *, workers: int | None = None) -> None:
-        cores = os.cpu_count() or 1
-        self.workers = max(1, workers or cores)
-        self.threads_per_chunk = max(1, cores // self.workers)
+        self.workers = max(1, workers or os.cpu_count() or 1)
 
     def run(
         self,
@@ -43,9 +41,7 @@ class LocalEngine(Engine):
                 if stop.is_set():
                     raise RenderCancelled("render cancelled")
                 try:
-                    return render_chunk(
-                        specs[i], cache_dir=cache_dir, threads=self.threads_per_chunk, cancel=stop
-                    )
+                    return render_chunk(specs[i], cache_dir=cache_dir, cancel=stop)
                 except RenderCancelled:
                     raise
                 except (ReelforgeError, OSError) as exc:

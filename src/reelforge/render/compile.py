@@ -45,12 +45,13 @@ class CompiledChunk:
         spec: ChunkSpec,
         *,
         still: bool = False,
-        threads: int | None = None,
     ) -> list[str]:
-        """The full FFmpeg command line writing the chunk (or one still PNG) to `out`."""
+        """The full FFmpeg command line writing the chunk (or one still PNG) to `out`.
+
+        Thread counts are left to FFmpeg: with chunks in parallel the cores stay busy, and the
+        last chunk of a render still uses them all (measured in docs/benchmarks.md).
+        """
         base = ffmpeg_argv()
-        if threads:
-            base += ["-filter_complex_threads", str(threads)]
         base += [
             *self.graph.input_argv(),
             "-filter_complex",
@@ -95,7 +96,6 @@ class CompiledChunk:
             "0",
             "-x264-params",
             "open-gop=0",
-            *(["-threads", str(threads)] if threads else []),
             "-colorspace",
             "smpte170m",
             "-color_primaries",

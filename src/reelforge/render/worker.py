@@ -30,7 +30,6 @@ def render_chunk(
     spec: ChunkSpec,
     *,
     cache_dir: Path,
-    threads: int | None = None,
     cancel: threading.Event | None = None,
     node: str = "local",
 ) -> ChunkResult:
@@ -43,7 +42,7 @@ def render_chunk(
     temp = store.temp_path(key)
     try:
         compiled = compile_chunk(spec, cache=cache_dir)
-        run(compiled.argv(temp, spec, threads=threads), cancel=cancel)
+        run(compiled.argv(temp, spec), cancel=cancel)
         frames = count_video_frames(temp)
         if frames != spec.frames:
             raise RenderError(f"chunk {key[:12]} has {frames} frames, expected {spec.frames}")

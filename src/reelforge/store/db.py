@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import contextlib
 import fcntl
+import threading
+import weakref
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -19,6 +21,7 @@ from sqlalchemy import Engine, create_engine, event, text
 from sqlalchemy.orm import Session, sessionmaker
 
 _IMMEDIATE = "reelforge_immediate"
+_write_locks: weakref.WeakKeyDictionary[Any, threading.Lock] = weakref.WeakKeyDictionary()
 _MIGRATION_LOCK_ID = 7_345_001
 
 
@@ -40,6 +43,8 @@ class Database:
     def __init__(self, url: str) -> None:
         self.url = url
         self.engine = _make_engine(url)
+        if self.is_sqlite:
+            _write_locks[self.engine] = threading.Lock()
         self.sessions = sessionmaker(self.engine, expire_on_commit=False)
 
     @property
@@ -77,24 +82,23 @@ class Database:
 
 @contextlib.contextmanager
 def write_transaction(session: Session) -> Iterator[None]:
-    """A writing transaction: committed on success, rolled back on any error."""
-    begin_write(session)
-    try:
-        yield
-    except BaseException:
-        session.rollback()
-        raise
-    session.commit()
-
-
-def begin_write(session: Session) -> None:
-    """Start the session's transaction as a writer (SQLite: `BEGIN IMMEDIATE`).
+    """A writing transaction: committed on success, rolled back on any error.
 
     Ends a read transaction left open first, so the write never upgrades a stale snapshot.
+    SQLite writers of this process also queue on a lock: SQLite's own busy wait polls with
+    growing sleeps, which under many concurrent writers starves some of them for seconds.
     """
     if session.in_transaction():
         session.commit()
-    session.connection(execution_options={_IMMEDIATE: True})
+    lock = _write_locks.get(session.get_bind())
+    with lock if lock is not None else contextlib.nullcontext():
+        session.connection(execution_options={_IMMEDIATE: True})
+        try:
+            yield
+        except BaseException:
+            session.rollback()
+            raise
+        session.commit()
 
 
 def _make_engine(url: str) -> Engine:

@@ -130,6 +130,8 @@ def _free_scene_id(scenes: list[Document]) -> str:
 
 
 def _describe_move(old: list[str], new: list[str]) -> str:
+    if old == new:
+        return "Reorder scenes"
     for moved in old:
         if [s for s in old if s != moved] == [s for s in new if s != moved]:
             return f"Move scene {moved!r} to position {new.index(moved) + 1}"

@@ -118,8 +118,8 @@ def claim_next(*, session: Session, worker: str, lease: dt.timedelta) -> RenderJ
                 )
             )
         if taken.rowcount == 1:  # type: ignore[attr-defined]
-            job = session.get(RenderJob, job_id)
-            session.rollback()
+            job = session.get(RenderJob, job_id, populate_existing=True)
+            session.commit()  # ends the read; attributes stay loaded (expire_on_commit=False)
             return job
     return None
 

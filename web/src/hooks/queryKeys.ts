@@ -1,0 +1,10 @@
+/** Query keys of the server state, in one place so invalidation cannot drift. */
+export const keys = {
+  me: ["me"] as const,
+  projects: ["projects"] as const,
+  project: (id: string) => ["project", id] as const,
+  history: (id: string) => ["project", id, "history"] as const,
+  renders: (id: string) => ["project", id, "renders"] as const,
+  voices: ["voices"] as const,
+  musicStyles: ["music-styles"] as const,
+};

@@ -1,0 +1,158 @@
+import * as Tabs from "@radix-ui/react-tabs";
+import { useMemo, useState } from "react";
+import { useParams } from "react-router";
+import { ApiError, type Patch, type ProductOverlay, type ProjectPublic } from "../api/client";
+import { edits } from "../api/edits";
+import { HistoryList } from "../components/History/HistoryList";
+import { UndoToolbar } from "../components/History/UndoToolbar";
+import { MusicPanel } from "../components/Music/MusicPanel";
+import { OutputPanel } from "../components/Output/OutputPanel";
+import { OverlayEditor } from "../components/Overlay/OverlayEditor";
+import { ProductImagePicker } from "../components/Overlay/ProductImagePicker";
+import { RenderPanel } from "../components/Render/RenderPanel";
+import { SceneActions } from "../components/Scenes/SceneActions";
+import { SceneInspector } from "../components/Scenes/SceneInspector";
+import { SceneList, type SceneListItem } from "../components/Scenes/SceneList";
+import { FieldError } from "../components/ui/FieldError";
+import { VoicePanel } from "../components/Voice/VoicePanel";
+import { EditorProvider, useEditor, useEditorRunner, useProjectEdit, useProjectQuery } from "../hooks/useEditor";
+import { urls } from "../api/client";
+import { formatSeconds, frameVersion, sceneTimes, totalDuration } from "../lib/timing";
+
+export function Editor() {
+  const { projectId = "" } = useParams();
+  const query = useProjectQuery(projectId);
+  const editor = useEditorRunner(projectId, query.data);
+  if (query.error) {
+    const missing = query.error instanceof ApiError && query.error.status === 404;
+    return (
+      <main className="editor">
+        <p role="alert">{missing ? "This project does not exist (or is not yours)." : query.error.message}</p>
+      </main>
+    );
+  }
+  if (!editor) return <p className="loading">Loading project…</p>;
+  return (
+    <EditorProvider value={editor}>
+      <EditorScreen />
+    </EditorProvider>
+  );
+}
+
+function EditorScreen() {
+  const { project, notice, dismissNotice, pending } = useEditor();
+  const document = project.document;
+  const scenes = document.scenes ?? [];
+  const times = useMemo(() => sceneTimes(document), [document]);
+  const [selectedId, setSelectedId] = useState<string | null>(scenes[0]?.id ?? null);
+  const selectedIndex = Math.max(0, scenes.findIndex((s) => s.id === selectedId));
+  const selected = scenes[selectedIndex];
+  const selectedTime = times[selectedIndex];
+
+  const undo = useProjectEdit((ids, _: void) => edits.undo(ids));
+  const redo = useProjectEdit((ids, _: void) => edits.redo(ids));
+  const reorder = useProjectEdit((ids, sceneIds: string[]) => edits.putSceneOrder(ids, sceneIds));
+  const overlay = useProjectEdit((ids, v: { sceneId: string; patch: Patch<ProductOverlay> }) =>
+    edits.patchProductOverlay(ids, v.sceneId, v.patch),
+  );
+
+  // While a new order is on its way, show it (the server's answer replaces it).
+  const order = reorder.isPending ? reorder.variables : null;
+  const items: SceneListItem[] = useMemo(() => {
+    const list = scenes.map((scene, index) => {
+      const time = times[index]!;
+      const t = time.start + time.duration / 2;
+      return { scene, time, thumbnailUrl: urls.frame(project.id, t, frameVersion(document, index, t)) };
+    });
+    if (!order) return list;
+    return order.flatMap((id) => list.filter((item) => item.scene.id === id));
+  }, [scenes, times, order, project.id, document]);
+
+  const previewTime = selectedTime ? selectedTime.start + selectedTime.duration / 2 : 0;
+
+  return (
+    <main className="editor">
+      <div className="editor-toolbar">
+        <h1>{project.title}</h1>
+        <span className="muted">
+          {scenes.length} scenes · ≈ {formatSeconds(totalDuration(document))}
+        </span>
+        <span className="spacer" />
+        <span className="muted" role="status">{pending > 0 ? "Saving…" : "All changes saved"}</span>
+        <UndoToolbar
+          canUndo={project.canUndo}
+          canRedo={project.canRedo}
+          onUndo={() => undo.mutate()}
+          onRedo={() => redo.mutate()}
+          busy={undo.isPending || redo.isPending}
+          error={undo.error ?? redo.error}
+        />
+      </div>
+      {notice && (
+        <div className="notice" role="alert">
+          <span>{notice}</span>
+          <button type="button" onClick={dismissNotice}>Dismiss</button>
+        </div>
+      )}
+      <div className="editor-grid">
+        <section className="card scenes-column" aria-labelledby="scenes-title">
+          <h2 id="scenes-title">Scenes</h2>
+          <p className="hint" id="reorder-hint">Drag a handle, or focus it and press Space then the arrow keys, to reorder.</p>
+          <SceneList items={items} selectedId={selected?.id ?? null} onSelect={setSelectedId} onReorder={(ids) => reorder.mutate(ids)} />
+          <FieldError error={reorder.error} />
+          <SceneActions scenes={scenes} selectedIndex={selectedIndex} onSelect={setSelectedId} />
+        </section>
+        <div className="center-column">
+          {selected && selectedTime ? (
+            <>
+              <OverlayEditor
+                key={selected.id}
+                sceneId={selected.id}
+                overlay={selected.productOverlay ?? { enabled: false, scale: 0.4, animation: "fade" }}
+                previewUrl={urls.frame(project.id, previewTime, frameVersion(document, selectedIndex, previewTime))}
+                previewAlt={`Still frame of scene ${selectedIndex + 1} at ${previewTime.toFixed(1)} s`}
+                onSave={(patch) => overlay.mutateAsync({ sceneId: selected.id, patch })}
+                hasProductImage={Boolean(document.product?.image)}
+                aspect={document.output?.aspect}
+                productImage={<ProductImagePicker />}
+              />
+              <SceneInspector scene={selected} number={selectedIndex + 1} time={selectedTime} />
+            </>
+          ) : (
+            <p className="card muted">This project has no scenes yet: add one.</p>
+          )}
+        </div>
+        <SidePanels project={project} />
+      </div>
+    </main>
+  );
+}
+
+function SidePanels({ project }: { project: ProjectPublic }) {
+  return (
+    <Tabs.Root className="side-panels card" defaultValue="voice">
+      <Tabs.List className="tabs" aria-label="Project settings">
+        <Tabs.Trigger value="voice">Voice</Tabs.Trigger>
+        <Tabs.Trigger value="music">Music</Tabs.Trigger>
+        <Tabs.Trigger value="output">Output</Tabs.Trigger>
+        <Tabs.Trigger value="render">Render</Tabs.Trigger>
+        <Tabs.Trigger value="history">History</Tabs.Trigger>
+      </Tabs.List>
+      <Tabs.Content value="voice"><VoicePanel /></Tabs.Content>
+      <Tabs.Content value="music"><MusicPanel /></Tabs.Content>
+      <Tabs.Content value="output"><OutputPanel /></Tabs.Content>
+      <Tabs.Content value="render" forceMount><RenderPanel /></Tabs.Content>
+      <Tabs.Content value="history"><HistoryList key={project.id} /></Tabs.Content>
+      {project.document.product?.image ? <ProductImageFooter /> : null}
+    </Tabs.Root>
+  );
+}
+
+function ProductImageFooter() {
+  return (
+    <div className="side-footer">
+      <ProductImagePicker />
+    </div>
+  );
+}
+
