@@ -37,8 +37,15 @@ def free_port() -> int:
 class ServerProcess:
     """`python -m reelforge.api.server` on a free port, with its output in a file."""
 
-    def __init__(self, data_dir: Path, database_url: str | None = None, **options: Any) -> None:
+    def __init__(
+        self,
+        data_dir: Path,
+        database_url: str | None = None,
+        env: dict[str, str] | None = None,
+        **options: Any,
+    ) -> None:
         self.data_dir = data_dir
+        self.env = env or {}
         self.database_url = database_url
         self.options = {"max_upload_bytes": MAX_UPLOAD_BYTES, "lease_seconds": 3, **options}
         self.port = free_port()
@@ -53,7 +60,7 @@ class ServerProcess:
             argv += ["--database-url", self.database_url]
         for name, value in self.options.items():
             argv += [f"--{name.replace('_', '-')}", str(value)]
-        env = {**os.environ, "REELFORGE_MAX_IMAGE_PIXELS": str(MAX_IMAGE_PIXELS)}
+        env = {**os.environ, "REELFORGE_MAX_IMAGE_PIXELS": str(MAX_IMAGE_PIXELS), **self.env}
         env.setdefault("REELFORGE_CACHE_DIR", str(self.data_dir / "cache"))
         with self.log.open("ab") as log:
             self.process = subprocess.Popen(argv, stdout=log, stderr=subprocess.STDOUT, env=env)
