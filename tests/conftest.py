@@ -32,6 +32,8 @@ def media_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     stripes.save(d / "photo.jpg", quality=95)
     Image.new("RGBA", (120, 60), (255, 0, 255, 255)).save(d / "logo.png")
     (d / "notes.png").write_text("this is not an image\n")
+    (d / "vector.svg").write_text('<svg xmlns="http://www.w3.org/2000/svg" width="9" height="9"/>')
+    (d / "truncated.png").write_bytes((d / "photo.jpg").read_bytes()[:5000])
     subprocess.run(
         [
             ffmpeg_exe(),

@@ -27,7 +27,15 @@ def cli(*args: str | Path, cwd: Path | None = None) -> subprocess.CompletedProce
 
 
 def _project(media_dir: Path, tmp_path: Path, doc: dict[str, Any]) -> Path:
-    for name in ("product.png", "photo.jpg", "notes.png", "huge.png", "clip.mp4"):
+    for name in (
+        "product.png",
+        "photo.jpg",
+        "notes.png",
+        "huge.png",
+        "clip.mp4",
+        "vector.svg",
+        "truncated.png",
+    ):
         target = tmp_path / name
         if not target.exists():
             target.symlink_to(media_dir / name)
@@ -54,6 +62,14 @@ BAD = [
     (
         {"scenes": [{"visual": {"type": "image", "src": "huge.png"}}]},
         "scenes[0].visual.src: huge.png is 30000x30000, over the limit",
+    ),
+    (
+        {"scenes": [{"visual": {"type": "image", "src": "truncated.png"}}]},
+        "scenes[0].visual.src: truncated.png is not a readable image",
+    ),
+    (
+        {"scenes": [{"visual": {"type": "video", "src": "vector.svg"}}]},
+        "scenes[0].visual.src: vector.svg is not a supported image, video or audio file",
     ),
     (
         {"scenes": [{"visual": {"type": "video", "src": "photo.jpg"}}]},

@@ -115,3 +115,45 @@ class ConfigError(ReelforgeError):
     """A setting is wrong or a required binary is missing."""
 
     code = "config"
+
+
+class UploadTooLarge(MediaError):
+    """An upload over the server's size limit."""
+
+    code = "too_large"
+
+
+class NotFound(ReelforgeError):
+    """No such project, scene, asset or render for this user (others' ids look absent too)."""
+
+    code = "not_found"
+
+
+class RevisionConflict(ReelforgeError):
+    """`If-Match` names a revision that is no longer current."""
+
+    code = "revision_conflict"
+
+
+class NothingToUndo(ReelforgeError):
+    """Undo at the start of the history, or redo at its end."""
+
+    code = "nothing_to_undo"
+
+
+class NotAuthenticated(ReelforgeError):
+    """No credential, or a bad one."""
+
+    code = "not_authenticated"
+
+
+class CsrfRejected(ReelforgeError):
+    """A cookie-authenticated unsafe request without proof that it came from our origin."""
+
+    code = "csrf_rejected"
+
+
+class InvalidRequest(ReelforgeError):
+    """A request that is well-formed JSON but makes no sense."""
+
+    code = "invalid_request"

@@ -145,7 +145,7 @@ class PostgresCluster:
 @pytest.fixture(scope="session")
 def postgres_url() -> Iterator[str]:
     if not (PG_BIN / "initdb").exists():
-        pytest.skip(f"PostgreSQL 15 is not installed ({PG_BIN}); apt-get install postgresql")
+        pytest.fail(f"PostgreSQL 15 is not installed ({PG_BIN}): run scripts/setup.sh")
     cluster = PostgresCluster()
     try:
         yield cluster.start()

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import importlib.util
 from typing import Any
 
 import httpx
@@ -10,23 +9,13 @@ import pytest
 
 from .support import assert_error
 
-needs_tts = pytest.mark.skipif(
-    importlib.util.find_spec("reelforge.audio.tts") is None, reason="reelforge.audio.tts missing"
-)
-needs_music = pytest.mark.skipif(
-    importlib.util.find_spec("reelforge.audio.music") is None,
-    reason="reelforge.audio.music missing",
-)
 
-
-@needs_tts
 def test_voices(api: httpx.Client) -> None:
     voices = api.get("/api/voices").json()
     assert voices and {"id", "name", "language", "quality"} <= set(voices[0])
     assert "piper:en_US-joe-medium" in [voice["id"] for voice in voices]
 
 
-@needs_music
 def test_music_styles(api: httpx.Client) -> None:
     styles = api.get("/api/music-styles").json()
     ids = {style["id"] for style in styles}
@@ -34,7 +23,6 @@ def test_music_styles(api: httpx.Client) -> None:
     assert len(styles[0]["tempoRange"]) == 2
 
 
-@needs_tts
 def test_regenerate_voiceover(api: httpx.Client, project: dict[str, Any]) -> None:
     url = f"/api/projects/{project['id']}"
     voice = api.get("/api/voices").json()[0]["id"]

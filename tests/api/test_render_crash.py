@@ -8,14 +8,11 @@ from pathlib import Path
 from typing import Any
 
 import httpx
-import pytest
 
 from reelforge.store.users import add_user
 
 from .conftest import ServerProcess
 from .support import create_project
-
-pytest.importorskip("reelforge.render.pipeline", reason="the renderer is not in the tree yet")
 
 SCENES = 24
 

@@ -19,8 +19,6 @@ from PIL import Image
 from .conftest import Deployment
 from .support import assert_error, create_project, sample_document
 
-pytest.importorskip("reelforge.render.pipeline", reason="the renderer is not in the tree yet")
-
 
 def renderable(**overrides: Any) -> dict[str, Any]:
     document = sample_document(**overrides)

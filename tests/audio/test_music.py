@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import itertools
-import shutil
 import subprocess
 from pathlib import Path
 
@@ -32,10 +31,6 @@ from reelforge.config import ffmpeg_exe
 from reelforge.errors import MediaError, MusicError
 
 STYLE_IDS = ["upbeat", "corporate", "cinematic", "lofi", "ambient", "acoustic"]
-
-pytestmark = pytest.mark.skipif(
-    shutil.which("fluidsynth") is None, reason="needs the Debian package fluidsynth"
-)
 
 
 @pytest.fixture(scope="module")

@@ -6,8 +6,8 @@ from typing import Any
 
 import pytest
 
+from reelforge.errors import InvalidRequest, NotFound
 from reelforge.store import edits
-from reelforge.store.errors import InvalidRequest, NotFound
 
 DOCUMENT: dict[str, Any] = {
     "title": "T",

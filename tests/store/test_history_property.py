@@ -10,10 +10,10 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from reelforge.errors import NothingToUndo
 from reelforge.spec import Project
 from reelforge.store import edits, projects
 from reelforge.store.db import Database
-from reelforge.store.errors import NothingToUndo
 from reelforge.store.users import create_user
 
 SCENES = ["a", "b", "c"]

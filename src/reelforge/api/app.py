@@ -16,7 +16,17 @@ from reelforge import __version__
 from reelforge.api import errors
 from reelforge.api.context import AppContext
 from reelforge.api.coordinator import RenderCoordinator
-from reelforge.api.routes import assets, audio, auth, frames, health, projects, renders, scenes
+from reelforge.api.routes import (
+    assets,
+    audio,
+    auth,
+    frames,
+    health,
+    projects,
+    renders,
+    scenes,
+    timeline,
+)
 from reelforge.api.schemas import ErrorPublic, document_bodies
 from reelforge.store.db import Database, database_url_for
 from reelforge.store.media import MediaStore
@@ -83,7 +93,7 @@ def create_app(
         responses={"4XX": {"model": ErrorPublic, "description": "an error"}},
     )
     app.state.context = context
-    for module in (health, auth, projects, scenes, audio, assets, renders, frames):
+    for module in (health, auth, projects, scenes, audio, assets, renders, frames, timeline):
         app.include_router(module.router, prefix="/api")
     app.include_router(renders.shared_router, prefix="/api")
     errors.install(app)

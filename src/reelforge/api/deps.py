@@ -10,8 +10,8 @@ from fastapi import Depends, Header, Request
 from sqlalchemy.orm import Session
 
 from reelforge.api.context import AppContext
+from reelforge.errors import CsrfRejected, InvalidRequest, NotAuthenticated
 from reelforge.store import users
-from reelforge.store.errors import CsrfRejected, InvalidRequest, NotAuthenticated
 from reelforge.store.users import AuthUser
 
 SESSION_COOKIE = "reelforge_session"

@@ -1,6 +1,6 @@
 """The one place where errors become HTTP responses: `{"error": {"code", "message", "field"?}}`.
 
-Services raise the exceptions of `reelforge.errors` and `reelforge.store.errors`; this module
+Services raise the exceptions of `reelforge.errors`; this module
 picks the status. Request validation failures name the path of the bad field the way the spec
 does (`sceneIds[2]`, `webhook`).
 """
@@ -16,24 +16,22 @@ from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from reelforge.errors import (
-    MediaError,
-    MusicError,
-    ProjectError,
-    ReelforgeError,
-    RenderError,
-    SpeechTooLongError,
-    VoiceError,
-)
-from reelforge.spec.load import field_path
-from reelforge.store.errors import (
     CsrfRejected,
     InvalidRequest,
+    MediaError,
+    MusicError,
     NotAuthenticated,
     NotFound,
     NothingToUndo,
+    ProjectError,
+    ReelforgeError,
+    RenderError,
     RevisionConflict,
+    SpeechTooLongError,
     UploadTooLarge,
+    VoiceError,
 )
+from reelforge.spec.load import field_path
 
 logger = logging.getLogger("reelforge.api")
 

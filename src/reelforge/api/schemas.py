@@ -16,7 +16,6 @@ from typing import Any, Literal
 
 from pydantic import AnyHttpUrl, BaseModel, ConfigDict, Field, create_model
 from pydantic.alias_generators import to_camel
-from pydantic.fields import FieldInfo
 
 from reelforge.spec import Project, Scene
 from reelforge.spec.models import Music, ProductOverlay
@@ -66,6 +65,23 @@ class TokenPublic(ApiModel):
 
 
 # -- projects -----------------------------------------------------------------------------------
+
+
+class TimelineScenePublic(ApiModel):
+    id: str
+    start: float = Field(description="seconds from the start of the video")
+    duration: float = Field(description="seconds on screen")
+    auto: bool = Field(description="the duration follows the narration")
+    narration_seconds: float = Field(description="length of the synthesised narration")
+
+
+class TimelinePublic(ApiModel):
+    """The project as it will render: real scene lengths from the synthesised narration."""
+
+    duration: float
+    frames: int
+    fps: int
+    scenes: list[TimelineScenePublic]
 
 
 class ProjectPublic(ApiModel):
@@ -211,7 +227,7 @@ def partial(model: type[BaseModel], name: str) -> type[BaseModel]:
             annotation = partial(annotation, annotation.__name__ + "Update")
         fields[field_name] = (
             annotation | None,
-            FieldInfo(default=None, alias=info.alias, description=info.description),
+            Field(default=None, alias=info.alias, description=info.description),
         )
     return create_model(
         name, __config__=ConfigDict(extra="forbid", populate_by_name=True), **fields

@@ -12,7 +12,7 @@ from python_multipart.exceptions import FormParserError
 from python_multipart.multipart import MultipartParser, parse_options_header
 from starlette.requests import Request
 
-from reelforge.store.errors import InvalidRequest, UploadTooLarge
+from reelforge.errors import InvalidRequest, UploadTooLarge
 from reelforge.store.media import Upload
 
 FILE_FIELD = "file"

@@ -8,10 +8,9 @@ from pathlib import Path
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from reelforge.errors import MediaError, ProjectError
+from reelforge.errors import MediaError, NotFound, ProjectError
 from reelforge.spec import ImageVisual, Project, VideoVisual
 from reelforge.store.db import Database, write_transaction
-from reelforge.store.errors import NotFound
 from reelforge.store.media import MediaInfo, MediaStore, StoredBlob
 from reelforge.store.models import Asset
 from reelforge.store.projects import RefCheck

@@ -13,7 +13,7 @@ import re
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from reelforge.store.errors import InvalidRequest, NotFound
+from reelforge.errors import InvalidRequest, NotFound
 
 Document = dict[str, Any]
 Labeler = Callable[[Document, Document], str]

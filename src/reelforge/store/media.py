@@ -16,8 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import IO
 
-from reelforge.errors import MediaError
-from reelforge.store.errors import UploadTooLarge
+from reelforge.errors import MediaError, UploadTooLarge
 
 logger = logging.getLogger("reelforge.store.media")
 

@@ -18,11 +18,11 @@ from typing import Any
 from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
+from reelforge.errors import NotFound, NothingToUndo, RevisionConflict
 from reelforge.spec import Project as ProjectDocument
 from reelforge.spec import parse_project
 from reelforge.store.db import write_transaction
 from reelforge.store.edits import Document, Edit
-from reelforge.store.errors import NotFound, NothingToUndo, RevisionConflict
 from reelforge.store.models import Project, ProjectState, utcnow
 
 HISTORY_LIMIT = 200

@@ -14,8 +14,8 @@ from typing import Any
 from sqlalchemy import or_, select, update
 from sqlalchemy.orm import Session
 
+from reelforge.errors import NotFound
 from reelforge.store.db import write_transaction
-from reelforge.store.errors import NotFound
 from reelforge.store.models import RenderJob, utcnow
 
 UNFINISHED = ("queued", "running")

@@ -14,8 +14,8 @@ from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
+from reelforge.errors import InvalidRequest, NotAuthenticated
 from reelforge.store.db import Database, database_url_for, write_transaction
-from reelforge.store.errors import InvalidRequest, NotAuthenticated
 from reelforge.store.models import Credential, ServerSecret, User, utcnow
 
 SESSION_LIFETIME = dt.timedelta(days=30)

@@ -102,6 +102,8 @@ def _probe_image(path: Path, *, field: str, max_pixels: int) -> MediaInfo | None
         with Image.open(path) as img:
             width, height = img.size
             is_animated = bool(getattr(img, "is_animated", False))
+            if width * height <= max_pixels and not is_animated:
+                img.load()  # decode it all: a truncated or corrupt file fails here, not mid-render
     except UnidentifiedImageError:
         if path.suffix.lower() in IMAGE_SUFFIXES:
             raise MediaError(f"{field}: {path.name} is not a readable image", field=field) from None
@@ -110,8 +112,10 @@ def _probe_image(path: Path, *, field: str, max_pixels: int) -> MediaInfo | None
         raise MediaError(
             f"{field}: {path.name} is too large (over {max_pixels} pixels)", field=field
         ) from None
-    except OSError as exc:
-        raise MediaError(f"{field}: cannot read {path.name}: {exc}", field=field) from None
+    except (OSError, SyntaxError, ValueError) as exc:
+        raise MediaError(
+            f"{field}: {path.name} is not a readable image ({exc})", field=field
+        ) from None
     if is_animated:
         return None
     if width * height > max_pixels:
@@ -132,6 +136,8 @@ def _probe_av(path: Path, *, field: str, max_pixels: int) -> MediaInfo:
             video = next(iter(container.streams.video), None)
             audio = next(iter(container.streams.audio), None)
             duration = float(container.duration) / 1_000_000 if container.duration else 0.0
+            if video is not None and video.codec_context is None:
+                video = None  # a stream PyAV has no decoder for (e.g. an SVG image)
             if video is not None:
                 width, height = video.codec_context.width, video.codec_context.height
                 if video.duration and video.time_base:
@@ -156,7 +162,7 @@ def _probe_av(path: Path, *, field: str, max_pixels: int) -> MediaInfo:
                 return MediaInfo(kind="audio", duration=duration, has_audio=True)
     except MediaError:
         raise
-    except (av.FFmpegError, StopIteration, OSError, ValueError):
+    except (av.FFmpegError, StopIteration, OSError, ValueError, AttributeError):
         pass
     raise MediaError(
         f"{field}: {path.name} is not a supported image, video or audio file", field=field

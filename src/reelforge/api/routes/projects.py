@@ -9,10 +9,10 @@ from sqlalchemy.orm import Session
 
 from reelforge.api.deps import CurrentUser, IfMatch, JsonObject, SessionDep
 from reelforge.api.schemas import HistoryPublic, ProjectPublic, ProjectSummary
+from reelforge.errors import InvalidRequest
 from reelforge.spec.script import project_from_script
 from reelforge.store import assets, edits, projects, render_jobs
 from reelforge.store.edits import Document, Edit
-from reelforge.store.errors import InvalidRequest
 from reelforge.store.projects import ProjectView
 
 router = APIRouter(prefix="/projects", tags=["projects"])

@@ -21,8 +21,8 @@ from fastapi.responses import FileResponse, StreamingResponse
 from reelforge.api.context import AppContext
 from reelforge.api.deps import ContextDep, CurrentUser, SessionDep
 from reelforge.api.schemas import RenderCreate, RenderPublic, ShareCreate, SharePublic
+from reelforge.errors import NotFound
 from reelforge.store import projects, render_jobs
-from reelforge.store.errors import NotFound
 from reelforge.store.models import RenderJob
 
 router = APIRouter(tags=["renders"])

@@ -7,8 +7,8 @@ from fastapi import APIRouter, Response
 from reelforge.api.deps import CurrentUser, IfMatch, JsonObject, SessionDep
 from reelforge.api.routes.projects import edit_project, project_response
 from reelforge.api.schemas import ProjectPublic, SceneOrderUpdate
+from reelforge.errors import InvalidRequest
 from reelforge.store import edits
-from reelforge.store.errors import InvalidRequest
 
 router = APIRouter(prefix="/projects/{project_id}", tags=["scenes"])
 
