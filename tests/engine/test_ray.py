@@ -23,9 +23,24 @@ def cluster() -> Iterator[Any]:
     import ray
     from ray.cluster_utils import Cluster
 
+    # Two nodes (raylets) on this machine, one CPU each: a chunk in flight fills a node.
     c = Cluster(initialize_head=True, head_node_args={"num_cpus": 1})
     c.add_node(num_cpus=1)
     c.wait_for_nodes()
+    ray.init(address=c.address)
+    # Start a worker process on each node first, so the render does not race their start-up.
+    from ray.util.scheduling_strategies import NodeAffinitySchedulingStrategy
+
+    @ray.remote(num_cpus=1)
+    def ready() -> str:
+        return str(ray.get_runtime_context().get_node_id())
+
+    nodes = [n["NodeID"] for n in ray.nodes() if n["Alive"]]
+    warm = [
+        ready.options(scheduling_strategy=NodeAffinitySchedulingStrategy(n, soft=False)).remote()
+        for n in nodes
+    ]
+    assert sorted(ray.get(warm)) == sorted(nodes)
     try:
         yield c
     finally:

@@ -104,7 +104,10 @@ def test_lossy_chunked_output_is_clean(render: Renderer) -> None:
     for ch in chunks[1:]:
         at = psnr(fa[ch.start], fb[ch.start])
         near = [psnr(fa[i], fb[i]) for i in (ch.start - 2, ch.start - 1, ch.start + 1)]
-        assert at >= min(near) - 1.0, (ch.start, at, near)
+        # Within 1 dB of its neighbours, or so close to the source (≥ 45 dB) that no
+        # difference can be seen (flat gradients reach 48–50 dB, where I- and P-frames differ
+        # by a little more than 1 dB without anything visible).
+        assert at >= min(near) - 1.0 or at >= 45.0, (ch.start, at, near)
 
 
 class _Resolver(DirectoryResolver):

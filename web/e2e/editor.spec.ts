@@ -86,6 +86,16 @@ test("sign in and create a project from a script", async () => {
   projectId = page.url().split("/projects/")[1]!;
   await expect(page.getByTestId("scene-item")).toHaveCount(3);
 
+  // Automatic durations come from the server's timeline (real narration), not the estimate.
+  const timeline = await page.request.get(`${server.baseUrl}/api/projects/${projectId}/timeline`);
+  expect(timeline.ok()).toBeTruthy();
+  const resolved = (await timeline.json()) as { duration: number; scenes: { duration: number; auto: boolean }[] };
+  expect(resolved.scenes.map((s) => s.auto)).toEqual([true, true, true]);
+  for (const [i, scene] of resolved.scenes.entries()) {
+    await expect(page.getByTestId("scene-item").nth(i).locator(".scene-duration")).toHaveText(`${scene.duration.toFixed(1)} s (auto)`);
+  }
+  await expect(page.getByTestId("total-duration")).toHaveText(`${resolved.duration.toFixed(1)} s`);
+
   // Small and quick: 360p, and fixed 2 s scenes so the video's length is known.
   await page.getByRole("tab", { name: "Output" }).click();
   await chooseOption("Resolution (short side)", "360p");
@@ -252,6 +262,10 @@ test("render a preview, follow its progress to 100 %, and play it", async () => 
   await expect.poll(() => video.evaluate((v: HTMLVideoElement) => v.readyState)).toBeGreaterThanOrEqual(1);
   const duration = await video.evaluate((v: HTMLVideoElement) => v.duration);
   expect(Math.abs(duration - 3 * SCENE_SECONDS)).toBeLessThan(0.1);
+  // The editor's total (the server's timeline, no "≈") is the video's length.
+  await expect(page.getByTestId("total-duration")).toHaveText(/^\d+\.\d s$/);
+  const shown = parseFloat((await page.getByTestId("total-duration").textContent()) ?? "");
+  expect(Math.abs(duration - shown)).toBeLessThan(0.1);
   await video.evaluate((v: HTMLVideoElement) => {
     v.muted = true;
     return v.play();

@@ -84,6 +84,9 @@ class RenderCoordinator:
         deadline = time.monotonic() + timeout
         while self._running and time.monotonic() < deadline:
             time.sleep(0.05)
+        from reelforge.ffmpeg import kill_all
+
+        kill_all()  # a job that did not stop in time leaves no FFmpeg behind
 
     def _loop(self) -> None:
         while not self._stopping.is_set():

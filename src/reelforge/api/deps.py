@@ -1,17 +1,22 @@
-"""Dependencies of the routes, as `Annotated` aliases: `SessionDep`, `CurrentUser`, ..."""
+"""Dependencies of the routes, as `Annotated` aliases: `SessionDep`, `CurrentUser`,
+`EditorDep`, ..."""
 
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from typing import Annotated, Any
 
-from fastapi import Depends, Header, Request
+from fastapi import Depends, Header, Request, Response
 from sqlalchemy.orm import Session
 
 from reelforge.api.context import AppContext
+from reelforge.api.schemas import ProjectPublic
 from reelforge.errors import CsrfRejected, InvalidRequest, NotAuthenticated
-from reelforge.store import users
+from reelforge.store import assets, projects, users
+from reelforge.store.edits import Document, Edit
+from reelforge.store.projects import ProjectView
 from reelforge.store.users import AuthUser
 
 SESSION_COOKIE = "reelforge_session"
@@ -101,3 +106,58 @@ async def get_json_object(request: Request, _user: CurrentUser) -> dict[str, Any
 
 
 JsonObject = Annotated[dict[str, Any], Depends(get_json_object)]
+
+
+def project_public(view: ProjectView, response: Response) -> ProjectPublic:
+    """The project, with its revision also as the ETag (so `If-Match` can echo it)."""
+    response.headers["ETag"] = f'"{view.revision}"'
+    return ProjectPublic.model_validate(view)
+
+
+@dataclass(frozen=True)
+class ProjectEditor:
+    """What every editing route needs: one edit (or undo, redo) to one of the user's projects,
+    checked against `If-Match`, answered with the new project and its ETag."""
+
+    session: Session
+    user: AuthUser
+    if_match: int | None
+    response: Response
+
+    def apply(self, project_id: str, edit: Callable[[Document], Edit]) -> ProjectPublic:
+        view = projects.apply_edit(
+            session=self.session,
+            owner_id=self.user.id,
+            project_id=project_id,
+            if_match=self.if_match,
+            edit=edit,
+            check_refs=assets.ref_check(session=self.session, owner_id=self.user.id),
+        )
+        return project_public(view, self.response)
+
+    def undo(self, project_id: str) -> ProjectPublic:
+        view = projects.undo(
+            session=self.session,
+            owner_id=self.user.id,
+            project_id=project_id,
+            if_match=self.if_match,
+        )
+        return project_public(view, self.response)
+
+    def redo(self, project_id: str) -> ProjectPublic:
+        view = projects.redo(
+            session=self.session,
+            owner_id=self.user.id,
+            project_id=project_id,
+            if_match=self.if_match,
+        )
+        return project_public(view, self.response)
+
+
+def get_project_editor(
+    session: SessionDep, user: CurrentUser, if_match: IfMatch, response: Response
+) -> ProjectEditor:
+    return ProjectEditor(session=session, user=user, if_match=if_match, response=response)
+
+
+EditorDep = Annotated[ProjectEditor, Depends(get_project_editor)]

@@ -112,7 +112,9 @@ class RayEngine(Engine):
             for asset in spec.assets():
                 if asset.hash not in asset_refs:
                     asset_refs[asset.hash] = ray.put(Path(asset.path).read_bytes())
-        task = ray.remote(num_cpus=1, max_retries=0)(render_on_worker)
+        # SPREAD: chunks are independent and CPU bound, so use every node rather than
+        # filling the driver's node first (Ray's default).
+        task = ray.remote(num_cpus=1, max_retries=0, scheduling_strategy="SPREAD")(render_on_worker)
 
         def submit(i: int) -> Any:
             needed = {a.hash: asset_refs[a.hash] for a in specs[i].assets()}

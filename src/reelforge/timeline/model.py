@@ -148,13 +148,6 @@ class Timeline:
     def duration(self) -> float:
         return self.total_frames / self.look.fps
 
-    def scene_at(self, frame: int) -> TimelineScene:
-        """The scene showing timeline frame `frame` (the last one for frames past the end)."""
-        for scene in self.scenes:
-            if scene.start_frame <= frame < scene.end_frame:
-                return scene
-        return self.scenes[-1]
-
     def caption_cues(self) -> list[tuple[float, float, str]]:
         """All captions in timeline seconds, in order (for SRT and WebVTT)."""
         out = []

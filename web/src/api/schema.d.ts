@@ -445,6 +445,27 @@ export interface paths {
         patch: operations["patchSceneProductOverlay"];
         trace?: never;
     };
+    "/api/projects/{project_id}/timeline": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get Timeline
+         * @description Where each scene starts and how long it lasts, with narration synthesised (and cached)
+         *     so scenes with `duration: null` show their real length.
+         */
+        get: operations["getProjectTimeline"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/projects/{project_id}/undo": {
         parameters: {
             query?: never;
@@ -742,15 +763,15 @@ export interface components {
              */
             logo: string | null;
             /**
-             * Primary Color
+             * Primarycolor
              * @default null
              */
-            primary_color: string | null;
+            primaryColor: string | null;
             /**
-             * Text Color
+             * Textcolor
              * @default null
              */
-            text_color: string | null;
+            textColor: string | null;
         };
         /** Captions */
         Captions: {
@@ -1354,7 +1375,7 @@ export interface components {
              */
             narration: string | null;
             /** @default null */
-            product_overlay: components["schemas"]["ProductOverlayUpdate"] | null;
+            productOverlay: components["schemas"]["ProductOverlayUpdate"] | null;
             /** @default null */
             title: components["schemas"]["Title"] | null;
             /** @default null */
@@ -1394,6 +1415,45 @@ export interface components {
             expiresAt: string;
             /** Url */
             url: string;
+        };
+        /**
+         * TimelinePublic
+         * @description The project as it will render: real scene lengths from the synthesised narration.
+         */
+        TimelinePublic: {
+            /** Duration */
+            duration: number;
+            /** Fps */
+            fps: number;
+            /** Frames */
+            frames: number;
+            /** Scenes */
+            scenes: components["schemas"]["TimelineScenePublic"][];
+        };
+        /** TimelineScenePublic */
+        TimelineScenePublic: {
+            /**
+             * Auto
+             * @description the duration follows the narration
+             */
+            auto: boolean;
+            /**
+             * Duration
+             * @description seconds on screen
+             */
+            duration: number;
+            /** Id */
+            id: string;
+            /**
+             * Narrationseconds
+             * @description length of the synthesised narration
+             */
+            narrationSeconds: number;
+            /**
+             * Start
+             * @description seconds from the start of the video
+             */
+            start: number;
         };
         /** Title */
         Title: {
@@ -2472,6 +2532,37 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["ProjectPublic"];
+                };
+            };
+        };
+    };
+    getProjectTimeline: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                project_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description an error */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorPublic"];
+                };
+            };
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TimelinePublic"];
                 };
             };
         };

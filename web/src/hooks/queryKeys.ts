@@ -5,6 +5,8 @@ export const keys = {
   project: (id: string) => ["project", id] as const,
   history: (id: string) => ["project", id, "history"] as const,
   renders: (id: string) => ["project", id, "renders"] as const,
+  /** The resolved timeline of one revision (a new revision is a new query). */
+  timeline: (id: string, revision: number) => ["project", id, "timeline", revision] as const,
   voices: ["voices"] as const,
   musicStyles: ["music-styles"] as const,
 };

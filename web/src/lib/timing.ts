@@ -1,9 +1,16 @@
 /**
- * Scene timing as the editor shows it. A fixed `duration` is exact; an automatic one (`null`)
- * is estimated the way the server's `EstimateNarrator` does (150 words a minute at speed 1,
- * plus 0.6 s of air, at least 2 s), because the API does not yet expose the resolved timeline.
+ * Scene timing as the editor shows it. The real timing comes from the server's resolved
+ * timeline (`GET /api/projects/{id}/timeline`, see `hooks/useTimeline.ts`): it synthesises the
+ * narration (cached server-side), so scenes with `duration: null` get their real length.
+ * Until that answer is there for the current revision (or when it fails), a fixed `duration` is
+ * exact, an automatic one reuses the real length the server gave for the same narration, voice
+ * and pronunciations, and otherwise is estimated the way the server's `EstimateNarrator` does
+ * (150 words a minute at speed 1, plus 0.6 s of air, at least 2 s); the UI marks estimates "≈".
  */
+import type { components } from "../api/schema";
 import type { ProjectDocument, Scene } from "../api/client";
+
+export type Timeline = components["schemas"]["TimelinePublic"];
 
 export const WORDS_PER_MINUTE = 150;
 export const NARRATION_PADDING = 0.6;
@@ -13,9 +20,14 @@ export interface SceneTime {
   id: string;
   start: number;
   duration: number;
-  /** true when the duration follows the narration (and is an estimate here) */
+  /** true when the duration follows the narration */
   auto: boolean;
+  /** true when the duration is the words-per-minute estimate, not the server's real length */
+  estimated: boolean;
 }
+
+/** Real lengths of automatic scenes already known, by `autoKey`. */
+export type KnownLengths = ReadonlyMap<string, number>;
 
 export function sceneDuration(scene: Scene, projectSpeed: number): { seconds: number; auto: boolean } {
   if (scene.duration != null) return { seconds: scene.duration, auto: false };
@@ -25,19 +37,50 @@ export function sceneDuration(scene: Scene, projectSpeed: number): { seconds: nu
   return { seconds: Math.max(MIN_AUTO_DURATION, speech + NARRATION_PADDING), auto: true };
 }
 
-export function sceneTimes(document: ProjectDocument): SceneTime[] {
+/** What the length of an automatic scene depends on: its narration, voice and pronunciations. */
+export function autoKey(document: ProjectDocument, scene: Scene): string {
+  return hashOf([scene.narration.trim(), scene.voice ?? document.voice ?? null, document.pronunciations ?? null]);
+}
+
+/** The client-side timing: fixed durations, known real lengths, else the estimate. */
+export function sceneTimes(document: ProjectDocument, known?: KnownLengths): SceneTime[] {
   const speed = document.voice?.speed ?? 1;
   let start = 0;
   return (document.scenes ?? []).map((scene) => {
-    const { seconds, auto } = sceneDuration(scene, speed);
-    const time = { id: scene.id, start, duration: seconds, auto };
-    start += seconds;
+    const { seconds: estimate, auto } = sceneDuration(scene, speed);
+    const real = auto ? known?.get(autoKey(document, scene)) : undefined;
+    const duration = real ?? estimate;
+    const time = { id: scene.id, start, duration, auto, estimated: auto && real === undefined };
+    start += duration;
     return time;
   });
 }
 
-export function totalDuration(document: ProjectDocument): number {
-  return sceneTimes(document).reduce((sum, time) => sum + time.duration, 0);
+/** The server's timeline as `SceneTime`s, or null when it is not that of `document`. */
+export function timelineTimes(document: ProjectDocument, timeline: Timeline): SceneTime[] | null {
+  const scenes = document.scenes ?? [];
+  if (timeline.scenes.length !== scenes.length) return null;
+  if (timeline.scenes.some((time, index) => time.id !== scenes[index]!.id)) return null;
+  return timeline.scenes.map(({ id, start, duration, auto }) => ({ id, start, duration, auto, estimated: false }));
+}
+
+/** Remember the real lengths of the automatic scenes of `document` from its timeline. */
+export function learnLengths(known: Map<string, number>, document: ProjectDocument, times: SceneTime[]): void {
+  (document.scenes ?? []).forEach((scene, index) => {
+    const time = times[index];
+    if (time?.auto && !time.estimated && scene.duration == null) known.set(autoKey(document, scene), time.duration);
+  });
+}
+
+/** The time of a scene's thumbnail: its midpoint, to the millisecond (so URLs stay stable). */
+export function midpoint(time: SceneTime): number {
+  return Math.round((time.start + time.duration / 2) * 1000) / 1000;
+}
+
+/** A scene's length as shown: "≈ 4.2 s (auto)" when estimated, "4.2 s (auto)", "3.0 s". */
+export function formatSceneTime(time: SceneTime, { suffix = true } = {}): string {
+  const seconds = `${time.estimated ? "≈ " : ""}${formatSeconds(time.duration)}`;
+  return time.auto && suffix ? `${seconds} (auto)` : seconds;
 }
 
 /** "4.2 s", "1:05" */

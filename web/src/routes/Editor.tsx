@@ -1,5 +1,5 @@
 import * as Tabs from "@radix-ui/react-tabs";
-import { useMemo, useState } from "react";
+import { useMemo, useRef, useState } from "react";
 import { useParams } from "react-router";
 import { ApiError, type Patch, type ProductOverlay, type ProjectPublic } from "../api/client";
 import { edits } from "../api/edits";
@@ -16,8 +16,9 @@ import { SceneList, type SceneListItem } from "../components/Scenes/SceneList";
 import { FieldError } from "../components/ui/FieldError";
 import { VoicePanel } from "../components/Voice/VoicePanel";
 import { EditorProvider, useEditor, useEditorRunner, useProjectEdit, useProjectQuery } from "../hooks/useEditor";
+import { useSceneTimes } from "../hooks/useTimeline";
 import { urls } from "../api/client";
-import { formatSeconds, frameVersion, sceneTimes, totalDuration } from "../lib/timing";
+import { formatSeconds, frameVersion, midpoint } from "../lib/timing";
 
 export function Editor() {
   const { projectId = "" } = useParams();
@@ -43,7 +44,8 @@ function EditorScreen() {
   const { project, notice, dismissNotice, pending } = useEditor();
   const document = project.document;
   const scenes = document.scenes ?? [];
-  const times = useMemo(() => sceneTimes(document), [document]);
+  // The server's timeline of this revision; the estimate while it loads or if it fails.
+  const { times, total, estimated, status } = useSceneTimes(project);
   const [selectedId, setSelectedId] = useState<string | null>(scenes[0]?.id ?? null);
   const selectedIndex = Math.max(0, scenes.findIndex((s) => s.id === selectedId));
   const selected = scenes[selectedIndex];
@@ -56,26 +58,40 @@ function EditorScreen() {
     edits.patchProductOverlay(ids, v.sceneId, v.patch),
   );
 
+  // Stills at each scene's real midpoint. While the timeline loads, a scene whose midpoint is
+  // not known yet keeps its last still instead of fetching one at a guessed time (that frame
+  // may belong to another scene, and would be rendered for nothing); if the timeline fails,
+  // the estimate is used.
+  const lastStills = useRef(new Map<string, string>());
+  const stillOf = useMemo(() => {
+    return (index: number): string | undefined => {
+      const time = times[index];
+      if (!time) return undefined;
+      const known = times.slice(0, index + 1).every((t) => !t.estimated);
+      if (!known && status === "loading") return lastStills.current.get(time.id);
+      const t = midpoint(time);
+      const url = urls.frame(project.id, t, frameVersion(document, index, t));
+      lastStills.current.set(time.id, url);
+      return url;
+    };
+  }, [times, status, project.id, document]);
+
   // While a new order is on its way, show it (the server's answer replaces it).
   const order = reorder.isPending ? reorder.variables : null;
   const items: SceneListItem[] = useMemo(() => {
-    const list = scenes.map((scene, index) => {
-      const time = times[index]!;
-      const t = time.start + time.duration / 2;
-      return { scene, time, thumbnailUrl: urls.frame(project.id, t, frameVersion(document, index, t)) };
-    });
+    const list = scenes.map((scene, index) => ({ scene, time: times[index]!, thumbnailUrl: stillOf(index) }));
     if (!order) return list;
     return order.flatMap((id) => list.filter((item) => item.scene.id === id));
-  }, [scenes, times, order, project.id, document]);
+  }, [scenes, times, order, stillOf]);
 
-  const previewTime = selectedTime ? selectedTime.start + selectedTime.duration / 2 : 0;
+  const previewTime = selectedTime ? midpoint(selectedTime) : 0;
 
   return (
     <main className="editor">
       <div className="editor-toolbar">
         <h1>{project.title}</h1>
         <span className="muted">
-          {scenes.length} scenes · ≈ {formatSeconds(totalDuration(document))}
+          {scenes.length} scenes · <span data-testid="total-duration">{estimated ? "≈ " : ""}{formatSeconds(total)}</span>
         </span>
         <span className="spacer" />
         <span className="muted" role="status">{pending > 0 ? "Saving…" : "All changes saved"}</span>
@@ -109,7 +125,7 @@ function EditorScreen() {
                 key={selected.id}
                 sceneId={selected.id}
                 overlay={selected.productOverlay ?? { enabled: false, scale: 0.4, animation: "fade" }}
-                previewUrl={urls.frame(project.id, previewTime, frameVersion(document, selectedIndex, previewTime))}
+                previewUrl={stillOf(selectedIndex)}
                 previewAlt={`Still frame of scene ${selectedIndex + 1} at ${previewTime.toFixed(1)} s`}
                 onSave={(patch) => overlay.mutateAsync({ sceneId: selected.id, patch })}
                 hasProductImage={Boolean(document.product?.image)}

@@ -4,11 +4,10 @@ from __future__ import annotations
 
 import secrets
 
-from fastapi import APIRouter, Response
+from fastapi import APIRouter
 from fastapi.responses import FileResponse
 
-from reelforge.api.deps import ContextDep, CurrentUser, IfMatch, JsonObject, SessionDep
-from reelforge.api.routes.projects import edit_project, project_response
+from reelforge.api.deps import ContextDep, CurrentUser, EditorDep, JsonObject
 from reelforge.api.schemas import MusicStylePublic, ProjectPublic, VoiceoverCreate, VoicePublic
 from reelforge.spec import parse_project
 from reelforge.store import edits
@@ -60,12 +59,7 @@ def get_music_style_sample(style: str, context: ContextDep, _user: CurrentUser) 
 
 @router.post("/projects/{project_id}/voiceover", operation_id="regenerateVoiceover")
 def regenerate_voiceover(
-    project_id: str,
-    body: VoiceoverCreate,
-    session: SessionDep,
-    user: CurrentUser,
-    if_match: IfMatch,
-    response: Response,
+    project_id: str, body: VoiceoverCreate, editor: EditorDep
 ) -> ProjectPublic:
     """Regenerate the voiceover of all scenes or of `sceneIds`, optionally with `voiceId`."""
 
@@ -79,36 +73,17 @@ def regenerate_voiceover(
         voice = f" with {body.voice_id}" if body.voice_id else ""
         return project.to_document(), fixed(f"Regenerate voiceover of {which}{voice}")
 
-    view = edit_project(
-        session=session, user_id=user.id, project_id=project_id, if_match=if_match, edit=edit
-    )
-    return project_response(view, response)
+    return editor.apply(project_id, edit)
 
 
 @router.patch("/projects/{project_id}/music", operation_id="patchMusic")
-def patch_music(
-    project_id: str,
-    body: JsonObject,
-    session: SessionDep,
-    user: CurrentUser,
-    if_match: IfMatch,
-    response: Response,
-) -> ProjectPublic:
+def patch_music(project_id: str, body: JsonObject, editor: EditorDep) -> ProjectPublic:
     """Edit the music: `style`, `volume`, `enabled`, `ducking`, `src` (an own track)."""
-    view = edit_project(
-        session=session,
-        user_id=user.id,
-        project_id=project_id,
-        if_match=if_match,
-        edit=lambda document: edits.patch_music(document, body),
-    )
-    return project_response(view, response)
+    return editor.apply(project_id, lambda document: edits.patch_music(document, body))
 
 
 @router.post("/projects/{project_id}/music/regenerate", operation_id="regenerateMusic")
-def regenerate_music(
-    project_id: str, session: SessionDep, user: CurrentUser, if_match: IfMatch, response: Response
-) -> ProjectPublic:
+def regenerate_music(project_id: str, editor: EditorDep) -> ProjectPublic:
     """A new variation of the generated music (a new `music.seed`)."""
 
     def edit(document: Document) -> Edit:
@@ -118,7 +93,4 @@ def regenerate_music(
             seed = secrets.randbelow(2**31 - 1)
         return edits.set_music_seed(document, seed)
 
-    view = edit_project(
-        session=session, user_id=user.id, project_id=project_id, if_match=if_match, edit=edit
-    )
-    return project_response(view, response)
+    return editor.apply(project_id, edit)

@@ -2,45 +2,22 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
 from fastapi import APIRouter, Response
-from sqlalchemy.orm import Session
 
-from reelforge.api.deps import CurrentUser, IfMatch, JsonObject, SessionDep
+from reelforge.api.deps import (
+    CurrentUser,
+    EditorDep,
+    IfMatch,
+    JsonObject,
+    SessionDep,
+    project_public,
+)
 from reelforge.api.schemas import HistoryPublic, ProjectPublic, ProjectSummary
 from reelforge.errors import InvalidRequest
 from reelforge.spec.script import project_from_script
 from reelforge.store import assets, edits, projects, render_jobs
-from reelforge.store.edits import Document, Edit
-from reelforge.store.projects import ProjectView
 
 router = APIRouter(prefix="/projects", tags=["projects"])
-
-
-def project_response(view: ProjectView, response: Response) -> ProjectPublic:
-    """The project, with its revision also as the ETag (so `If-Match` can echo it)."""
-    response.headers["ETag"] = f'"{view.revision}"'
-    return ProjectPublic.model_validate(view)
-
-
-def edit_project(
-    *,
-    session: Session,
-    user_id: str,
-    project_id: str,
-    if_match: int | None,
-    edit: Callable[[Document], Edit],
-) -> ProjectView:
-    """Apply one edit to a user's project (the helper every editing route goes through)."""
-    return projects.apply_edit(
-        session=session,
-        owner_id=user_id,
-        project_id=project_id,
-        if_match=if_match,
-        edit=edit,
-        check_refs=assets.ref_check(session=session, owner_id=user_id),
-    )
 
 
 @router.get("", operation_id="listProjects")
@@ -74,7 +51,7 @@ def create_project(
         check_refs=assets.ref_check(session=session, owner_id=user.id),
     )
     response.headers["Location"] = f"/api/projects/{view.id}"
-    return project_response(view, response)
+    return project_public(view, response)
 
 
 @router.get("/{project_id}", operation_id="getProject")
@@ -82,27 +59,13 @@ def get_project(
     project_id: str, session: SessionDep, user: CurrentUser, response: Response
 ) -> ProjectPublic:
     view = projects.get_project(session=session, owner_id=user.id, project_id=project_id)
-    return project_response(view, response)
+    return project_public(view, response)
 
 
 @router.patch("/{project_id}", operation_id="patchProject")
-def patch_project(
-    project_id: str,
-    body: JsonObject,
-    session: SessionDep,
-    user: CurrentUser,
-    if_match: IfMatch,
-    response: Response,
-) -> ProjectPublic:
+def patch_project(project_id: str, body: JsonObject, editor: EditorDep) -> ProjectPublic:
     """Edit document fields: the body is a JSON merge patch of the document."""
-    view = edit_project(
-        session=session,
-        user_id=user.id,
-        project_id=project_id,
-        if_match=if_match,
-        edit=lambda document: edits.patch_project(document, body),
-    )
-    return project_response(view, response)
+    return editor.apply(project_id, lambda document: edits.patch_project(document, body))
 
 
 @router.delete("/{project_id}", operation_id="deleteProject", status_code=204)
@@ -119,23 +82,13 @@ def delete_project(
 
 
 @router.post("/{project_id}/undo", operation_id="undoProject")
-def undo(
-    project_id: str, session: SessionDep, user: CurrentUser, if_match: IfMatch, response: Response
-) -> ProjectPublic:
-    view = projects.undo(
-        session=session, owner_id=user.id, project_id=project_id, if_match=if_match
-    )
-    return project_response(view, response)
+def undo(project_id: str, editor: EditorDep) -> ProjectPublic:
+    return editor.undo(project_id)
 
 
 @router.post("/{project_id}/redo", operation_id="redoProject")
-def redo(
-    project_id: str, session: SessionDep, user: CurrentUser, if_match: IfMatch, response: Response
-) -> ProjectPublic:
-    view = projects.redo(
-        session=session, owner_id=user.id, project_id=project_id, if_match=if_match
-    )
-    return project_response(view, response)
+def redo(project_id: str, editor: EditorDep) -> ProjectPublic:
+    return editor.redo(project_id)
 
 
 @router.get("/{project_id}/history", operation_id="getProjectHistory")

@@ -41,8 +41,8 @@ function draftOf(overlay: ProductOverlay): Draft {
 interface Props {
   sceneId: string;
   overlay: ProductOverlay;
-  /** The still frame of the saved project at the scene's midpoint. */
-  previewUrl: string;
+  /** The still frame of the saved project at the scene's midpoint (none while that is not known). */
+  previewUrl: string | undefined;
   previewAlt: string;
   onSave: (patch: Patch<ProductOverlay>) => Promise<unknown>;
   /** Shown when the project has no product image yet (an upload control). */

@@ -1,7 +1,7 @@
 import type { Scene } from "../../api/client";
 import { useDraft } from "../../hooks/useDraft";
 import { useScenePatch } from "../../hooks/useSceneEdits";
-import { formatSeconds, type SceneTime } from "../../lib/timing";
+import { formatSceneTime, type SceneTime } from "../../lib/timing";
 import { FieldError } from "../ui/FieldError";
 import { Select } from "../ui/Select";
 import { Slider } from "../ui/Slider";
@@ -85,7 +85,7 @@ function DurationField({ scene, time }: { scene: Scene; time: SceneTime }) {
             checked={!fixed}
             onChange={() => patch.mutate({ duration: null })}
           />
-          Automatic (follows the narration{!fixed ? `, ≈ ${formatSeconds(time.duration)}` : ""})
+          Automatic (follows the narration{!fixed ? `, ${formatSceneTime(time, { suffix: false })}` : ""})
         </label>
         <label className="inline">
           <input

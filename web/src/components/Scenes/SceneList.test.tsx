@@ -4,7 +4,7 @@ import { SceneList, type SceneListItem } from "./SceneList";
 
 const items: SceneListItem[] = ["intro", "middle", "outro"].map((id, i) => ({
   scene: { id, narration: `Narration of ${id}.`, duration: 2 },
-  time: { id, start: i * 2, duration: 2, auto: false },
+  time: { id, start: i * 2, duration: 2, auto: false, estimated: false },
   thumbnailUrl: `/frame/${id}`,
 }));
 
@@ -16,6 +16,18 @@ describe("SceneList", () => {
     expect(within(rows[1]!).getByText("Narration of middle.")).toBeInTheDocument();
     expect(within(rows[1]!).getByText("2.0 s")).toBeInTheDocument();
     expect(rows[1]!.querySelector("img")).toHaveAttribute("src", "/frame/middle");
+  });
+
+  it("marks only estimated automatic durations with ≈; no thumbnail while its time is unknown", () => {
+    const auto: SceneListItem[] = [
+      { scene: { id: "a", narration: "Real.", duration: null }, time: { id: "a", start: 0, duration: 3.44, auto: true, estimated: false }, thumbnailUrl: "/frame/a" },
+      { scene: { id: "b", narration: "Guessed.", duration: null }, time: { id: "b", start: 3.44, duration: 2.6, auto: true, estimated: true }, thumbnailUrl: undefined },
+    ];
+    render(<SceneList items={auto} selectedId="a" onSelect={vi.fn()} onReorder={vi.fn()} />);
+    const rows = screen.getAllByTestId("scene-item");
+    expect(within(rows[0]!).getByText("3.4 s (auto)")).toBeInTheDocument();
+    expect(within(rows[1]!).getByText("≈ 2.6 s (auto)")).toBeInTheDocument();
+    expect(rows[1]!.querySelector("img")).not.toHaveAttribute("src");
   });
 
   it("moves a scene with the move buttons", () => {

@@ -21,12 +21,13 @@ import {
 } from "@dnd-kit/sortable";
 import { CSS } from "@dnd-kit/utilities";
 import type { Scene } from "../../api/client";
-import { formatSeconds, type SceneTime } from "../../lib/timing";
+import { formatSceneTime, type SceneTime } from "../../lib/timing";
 
 export interface SceneListItem {
   scene: Scene;
   time: SceneTime;
-  thumbnailUrl: string;
+  /** The still at the scene's midpoint; none while that is not known yet. */
+  thumbnailUrl: string | undefined;
 }
 
 interface Props {
@@ -136,7 +137,7 @@ function SortableScene({ item, index, count, selected, disabled, onSelect, onMov
           <span className="scene-number">Scene {number}</span>
           <span className="scene-excerpt">{excerpt(scene.narration)}</span>
           <span className="scene-duration">
-            {time.auto ? `≈ ${formatSeconds(time.duration)} (auto)` : formatSeconds(time.duration)}
+            {formatSceneTime(time)}
           </span>
         </span>
       </button>

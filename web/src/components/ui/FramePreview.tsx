@@ -1,7 +1,7 @@
 import { useEffect, useState } from "react";
 
-/** A still frame from the server; says when a newer one is on its way. */
-export function FramePreview({ src, alt, className, aspect = "16:9" }: { src: string; alt: string; className?: string; aspect?: string }) {
+/** A still frame from the server; says when a newer one is on its way (or `src` is not known yet). */
+export function FramePreview({ src, alt, className, aspect = "16:9" }: { src: string | undefined; alt: string; className?: string; aspect?: string }) {
   const [loading, setLoading] = useState(true);
   const [failed, setFailed] = useState(false);
   useEffect(() => {
