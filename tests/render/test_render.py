@@ -271,3 +271,48 @@ def test_still_matches_the_rendered_frame(
 
         still = np.asarray(Image.open(out).convert("RGB"))
         assert psnr(still, frames[round(t * 30)]) >= 35, t
+
+
+def _box(mask: np.ndarray) -> tuple[int, int, int, int] | None:
+    if mask.sum() < 30:
+        return None
+    ys, xs = np.nonzero(mask)
+    return int(xs.min()), int(ys.min()), int(xs.max()) + 1, int(ys.max()) + 1
+
+
+def _apart(a: tuple[int, int, int, int], b: tuple[int, int, int, int]) -> bool:
+    return a[2] <= b[0] or b[2] <= a[0] or a[3] <= b[1] or b[3] <= a[1]
+
+
+@pytest.mark.parametrize("aspect", ["16:9", "9:16"])
+def test_burned_captions_stay_clear_of_title_and_overlay(render: Renderer, aspect: str) -> None:
+    narration = "Meet SmartBottle, the bottle that keeps your water cold all day and all night."
+    doc = document(
+        {
+            "narration": narration,
+            "visual": {"type": "color", "color": "#FFFFFF"},
+            "title": {"text": "Title here", "position": "bottom"},
+            "productOverlay": {
+                "enabled": True,
+                "animation": "none",
+                "scale": 0.25,
+                "position": {"x": "center", "y": "bottom"},
+            },
+        },
+        product={"image": "product.png"},
+        brand={"primaryColor": "#FF0000"},
+    )
+    doc["captions"] = {"enabled": True}
+    doc["output"]["aspect"] = aspect
+    frame = decode_frames(render(doc).video)[20].astype(int)
+    h, w = frame.shape[:2]
+    r, g, b = frame[..., 0], frame[..., 1], frame[..., 2]
+    neutral = (abs(r - g) < 14) & (abs(g - b) < 14)
+    caption = _box(neutral & (r < 120))  # the dark grey caption panel
+    title = _box((r > 180) & (g < 90) & (b < 90))
+    product = _box((g > 170) & (r < 90) & (b < 120))
+    assert caption and title and product
+    assert _apart(caption, title) and _apart(caption, product), (caption, title, product)
+    margin = round(min(w, h) * 0.05)
+    assert caption[0] >= margin and caption[2] <= w - margin
+    assert caption[1] >= margin // 2 and caption[3] <= h - margin // 2
