@@ -47,6 +47,21 @@ def document(index: int) -> dict[str, object]:
     }
 
 
+def render_document() -> dict[str, object]:
+    """A 720p render long enough to keep the server's CPU busy during the edits."""
+    scenes = [
+        {
+            "id": f"r{i}",
+            "duration": 6,
+            "visual": {"type": "gradient", "colors": ["#0F172A", "#0EA5E9"], "motion": "zoom-in"},
+            "title": {"text": f"Busy {i}"},
+            "transition": {"type": "crossfade", "duration": 0.5},
+        }
+        for i in range(10)
+    ]
+    return {"output": {"resolution": 720}, "music": {"enabled": False}, "scenes": scenes}
+
+
 async def client_edits(
     base: str, token: str, project_id: str, edits: int, latencies: list[float]
 ) -> None:
@@ -76,10 +91,21 @@ async def run(base: str, token: str, clients: int, edits: int) -> None:
             created = await client.post("/api/projects", json={"document": document(index)})
             created.raise_for_status()
             ids.append(created.json()["id"])
+        # A render runs on the same server the whole time the edits are measured.
+        busy = await client.post("/api/projects", json={"document": render_document()})
+        busy.raise_for_status()
+        job = await client.post(f"/api/projects/{busy.json()['id']}/renders", json={})
+        job.raise_for_status()
+        render_url = f"/api/renders/{job.json()['id']}"
+        while (await client.get(render_url)).json()["status"] == "queued":
+            await asyncio.sleep(0.2)
     latencies: list[float] = []
     began = time.perf_counter()
     await asyncio.gather(*(client_edits(base, token, pid, edits, latencies) for pid in ids))
     wall = time.perf_counter() - began
+    async with httpx.AsyncClient(base_url=base, headers=headers, timeout=120) as client:
+        state = (await client.get(render_url)).json()
+    print(f"render during the edits: now {state.get('status')} {state.get('percent')} %")
     print(
         f"edits: {len(latencies)} by {clients} concurrent clients in {wall:.1f} s "
         f"({len(latencies) / wall:.0f}/s)"
