@@ -8,6 +8,7 @@ FFmpeg behind. `run` is the one way to run a tool to its end.
 
 from __future__ import annotations
 
+import functools
 import os
 import signal
 import subprocess
@@ -42,8 +43,14 @@ def ffmpeg_argv(*args: str, loglevel: str = "error") -> list[str]:
             *args]  # fmt: skip
 
 
-def _die_with_parent() -> None:
-    """In the child, before exec: get SIGKILL if the parent dies (Linux)."""
+BACKGROUND_NICENESS = 10
+
+
+def _prepare_child(niceness: int) -> None:
+    """In the child, before exec: lower its CPU priority, and get SIGKILL if the parent dies
+    (Linux)."""
+    if niceness:
+        os.nice(niceness)
     if sys.platform.startswith("linux"):
         import ctypes
 
@@ -53,11 +60,13 @@ def _die_with_parent() -> None:
 
 @contextmanager
 def managed_process(
-    argv: Sequence[str], *, stderr: IO[bytes] | None = None
+    argv: Sequence[str], *, stderr: IO[bytes] | None = None, background: bool = False
 ) -> Iterator[subprocess.Popen[bytes]]:
     """Start `argv` in its own process group; the group is killed if the block exits early.
 
     stdin and stdout are closed; stderr goes to the `stderr` file (discarded when None).
+    `background` runs it at a lower CPU priority (bulk work such as chunk encoding), so a
+    server doing it stays responsive to edits and still frames.
     """
     proc = subprocess.Popen(
         list(argv),
@@ -65,7 +74,7 @@ def managed_process(
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL if stderr is None else stderr,
         start_new_session=True,
-        preexec_fn=_die_with_parent,
+        preexec_fn=functools.partial(_prepare_child, BACKGROUND_NICENESS if background else 0),
     )
     with _live_lock:
         _live.add(proc)
@@ -95,6 +104,7 @@ def run(
     *,
     cancel: threading.Event | None = None,
     failure: Failure = FFmpegError,
+    background: bool = False,
 ) -> str:
     """Run `argv` to the end and return the tail of its stderr (for measuring filters).
 
@@ -102,7 +112,7 @@ def run(
     tool exits non-zero, the error `failure` builds (FFmpegError by default).
     """
     with tempfile.TemporaryFile() as err:
-        with managed_process(argv, stderr=err) as proc:
+        with managed_process(argv, stderr=err, background=background) as proc:
             while True:
                 try:
                     code = proc.wait(timeout=_POLL_SECONDS)

@@ -42,7 +42,7 @@ def render_chunk(
     temp = store.temp_path(key)
     try:
         compiled = compile_chunk(spec, cache=cache_dir)
-        run(compiled.argv(temp, spec), cancel=cancel)
+        run(compiled.argv(temp, spec), cancel=cancel, background=True)
         frames = count_video_frames(temp)
         if frames != spec.frames:
             raise RenderError(f"chunk {key[:12]} has {frames} frames, expected {spec.frames}")
