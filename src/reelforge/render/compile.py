@@ -153,9 +153,13 @@ def _segment_stream(g: FilterGraph, seg: Segment, look: Look, cache: Path) -> st
     if isinstance(visual, StillVisual):
         png = draw_still(look, visual, cache)
         src = g.add_input(str(png), "-framerate", str(fps))
-        # Convert the picture once, before it is repeated, not once per frame.
+        # Convert the picture once, before it is repeated, not once per frame. A still with
+        # camera motion is cropped from a 2× picture: in 4:2:0 its chroma still moves in
+        # one-pixel steps at the output (finer than the output's own 4:2:0 grid), and zoompan
+        # reads half the data.
+        moving = visual.motion != "none"
         filters = [
-            Filter.of("format", pix_fmts=WORK_FORMAT),
+            Filter.of("format", pix_fmts="yuv420p" if moving else WORK_FORMAT),
             Filter.of("loop", loop=seg.count - 1, size=1),
         ]
         filters += Motion(visual.motion, content.frames, seg.first).filters(w, h, fps)
