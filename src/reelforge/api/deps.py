@@ -136,16 +136,13 @@ class ProjectEditor:
         return project_public(view, self.response)
 
     def undo(self, project_id: str) -> ProjectPublic:
-        view = projects.undo(
-            session=self.session,
-            owner_id=self.user.id,
-            project_id=project_id,
-            if_match=self.if_match,
-        )
-        return project_public(view, self.response)
+        return self._step(projects.undo, project_id)
 
     def redo(self, project_id: str) -> ProjectPublic:
-        view = projects.redo(
+        return self._step(projects.redo, project_id)
+
+    def _step(self, step: Callable[..., ProjectView], project_id: str) -> ProjectPublic:
+        view = step(
             session=self.session,
             owner_id=self.user.id,
             project_id=project_id,
