@@ -19,11 +19,15 @@ pytestmark = pytest.mark.ray
 
 
 @pytest.fixture(scope="module")
-def cluster() -> Iterator[Any]:
+def cluster(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
+    import os
+
     import ray
     from ray.cluster_utils import Cluster
 
     # Two nodes (raylets) on this machine, one CPU each: a chunk in flight fills a node.
+    # Workers inherit this: their asset and chunk cache is this test's alone.
+    os.environ["REELFORGE_WORKER_CACHE_DIR"] = str(tmp_path_factory.mktemp("ray-workers"))
     c = Cluster(initialize_head=True, head_node_args={"num_cpus": 1})
     c.add_node(num_cpus=1)
     c.wait_for_nodes()
@@ -46,6 +50,7 @@ def cluster() -> Iterator[Any]:
     finally:
         ray.shutdown()
         c.shutdown()
+        del os.environ["REELFORGE_WORKER_CACHE_DIR"]
 
 
 def test_ray_renders_on_both_nodes_same_as_local(

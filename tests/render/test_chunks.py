@@ -311,3 +311,31 @@ def test_progress_events_go_forward_to_done(tmp_path: Path) -> None:
     assert (
         events[-1].eta_seconds == 0 or events[-1].eta_seconds is None or events[-1].eta_seconds < 1
     )
+
+
+def test_chunk_key_follows_content_not_paths_and_includes_the_renderer(
+    media_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import shutil
+
+    from reelforge.render import chunks as chunks_module
+
+    moved = tmp_path / "moved"
+    shutil.copytree(media_dir, moved)
+    doc = busy_project(n=2)
+
+    def keys(folder: Path) -> list[str]:
+        timeline = resolve_project(
+            parse_project(doc),
+            resolver=DirectoryResolver(folder),
+            options=RenderOptions(),
+            narrator=EstimateNarrator(),
+        )
+        return [c.key for c in plan_chunks(timeline, chunk_seconds=0.5, encoder=Encoder())]
+
+    original = keys(media_dir)
+    assert keys(moved) == original, "the same media in another folder is the same chunk"
+    (moved / "photo.jpg").write_bytes((media_dir / "product.png").read_bytes())
+    assert keys(moved) != original, "other content, other chunks"
+    monkeypatch.setattr(chunks_module, "renderer_version", lambda: "some-other-renderer")
+    assert not set(keys(media_dir)) & set(original), "a new renderer re-renders everything"

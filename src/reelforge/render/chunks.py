@@ -11,11 +11,46 @@ from __future__ import annotations
 
 import hashlib
 import json
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field, fields, is_dataclass
+from functools import cache
+from pathlib import Path
 
 from reelforge.timeline.model import Asset, Look, SceneContent, Timeline
 
-RENDERER_VERSION = "reelforge-render-1"
+RENDERER_VERSION = "reelforge-render-2"
+
+
+@cache
+def renderer_version() -> str:
+    """The renderer's version for cache keys: the name above plus a hash of the code that
+    decides a chunk's pixels, so a change to it can never serve stale chunks from a cache."""
+    import reelforge.graph as graph_module
+    import reelforge.render as render_package
+
+    render_dir = Path(render_package.__file__).parent
+    files = sorted(
+        [Path(graph_module.__file__), *render_dir.glob("*.py"), *render_dir.glob("effects/*.py")]
+    )
+    pixel_code = [f for f in files if f.stem not in _NOT_PIXELS]
+    digest = hashlib.sha256()
+    for path in pixel_code:
+        digest.update(path.name.encode() + b"\0" + path.read_bytes())
+    return f"{RENDERER_VERSION}-{digest.hexdigest()[:16]}"
+
+
+# Modules that schedule, store or join chunks but never change a pixel.
+_NOT_PIXELS = frozenset({"__init__", "pipeline", "worker", "store", "concat", "soundtrack"})
+
+
+def _keyable(value: object) -> object:
+    """The spec as plain data for hashing: an asset by its content hash only, never its path."""
+    if isinstance(value, Asset):
+        return {"asset": value.hash}
+    if is_dataclass(value) and not isinstance(value, type):
+        return {f.name: _keyable(getattr(value, f.name)) for f in fields(value)}
+    if isinstance(value, tuple | list):
+        return [_keyable(v) for v in value]
+    return value
 
 
 @dataclass(frozen=True)
@@ -61,11 +96,12 @@ class ChunkSpec:
     trim: int  # frames to drop at the start (pre-roll)
     frames: int  # frames the chunk keeps
     encoder: Encoder
-    version: str = RENDERER_VERSION
 
     def key(self) -> str:
-        """Hash of the spec, its assets' content hashes and the renderer version."""
-        blob = json.dumps(asdict(self), sort_keys=True, default=str, separators=(",", ":"))
+        """Hash of the spec, its assets' content hashes and the renderer version (not the
+        assets' paths: the same picture in another folder is the same chunk)."""
+        data = {"spec": _keyable(self), "renderer": renderer_version()}
+        blob = json.dumps(data, sort_keys=True, default=str, separators=(",", ":"))
         return hashlib.sha256(blob.encode()).hexdigest()
 
     def assets(self) -> list[Asset]:

@@ -17,9 +17,9 @@ from pathlib import Path
 from PIL import Image, ImageDraw, ImageFilter, ImageFont
 
 from reelforge.files import atomic_write_bytes
+from reelforge.render.chunks import renderer_version
 from reelforge.timeline.model import Look, OverlayLayer, StillVisual, TitleLayer
 
-LAYER_VERSION = "1"
 MOTION_SUPERSAMPLE = 2  # stills with camera motion are drawn at 2× for sub-pixel smooth motion
 
 
@@ -40,7 +40,7 @@ def margin(look: Look) -> int:
 
 
 def _key(*parts: object) -> str:
-    text = json.dumps([LAYER_VERSION, *parts], sort_keys=True, default=str)
+    text = json.dumps([renderer_version(), *parts], sort_keys=True, default=str)
     return hashlib.sha256(text.encode()).hexdigest()[:32]
 
 

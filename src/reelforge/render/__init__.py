@@ -1,0 +1,1 @@
+"""Rendering: chunk planning and specs, filter graphs, layers, effects, the whole pipeline."""
