@@ -11,7 +11,6 @@ from typing import Annotated
 from fastapi import APIRouter, Query
 from fastapi.responses import FileResponse
 
-from reelforge import __version__
 from reelforge.api.deps import ContextDep, CurrentUser, SessionDep
 from reelforge.spec import parse_project
 from reelforge.store import projects
@@ -38,7 +37,9 @@ def get_frame(
     _, document = projects.get_document(session=session, owner_id=user.id, project_id=project_id)
     session.close()  # rendering takes a while; hold no database transaction meanwhile
     canonical = json.dumps(document, sort_keys=True, separators=(",", ":"))
-    key = hashlib.sha256(f"{__version__}|{t:.6f}|{canonical}".encode()).hexdigest()
+    from reelforge.render.chunks import renderer_version
+
+    key = hashlib.sha256(f"{renderer_version()}|{t:.6f}|{canonical}".encode()).hexdigest()
     path = context.frames_dir / key[:2] / f"{key}.png"
     if not path.is_file():
         from reelforge.render.pipeline import render_still
