@@ -9,6 +9,7 @@ import threading
 import time
 from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, HTTPServer
+from pathlib import Path
 from typing import Any
 
 import av
@@ -207,3 +208,62 @@ def test_frame(api: httpx.Client) -> None:
     assert_error(api.get(url, params={"t": "soon"}), 422, "t")
     assert_error(api.get(url), 422, "t")
     assert_error(api.get("/api/projects/nope/frame", params={"t": 1}), 404)
+
+
+def test_a_webhook_a_crash_left_unsent_is_sent_on_restart(tmp_path: Path) -> None:
+    """A process finished a job, then died before its webhook went out: the next one sends it."""
+    import datetime as dt
+
+    from sqlalchemy import select, update
+
+    from reelforge.api.app import create_app
+    from reelforge.store import assets, projects, render_jobs
+    from reelforge.store.models import RenderJob, User, utcnow
+    from reelforge.store.users import add_user
+
+    server = HTTPServer(("127.0.0.1", 0), _Hook)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        add_user(data_dir=tmp_path, name="crashed")
+        app = create_app(data_dir=tmp_path, lease_seconds=0.2)
+        context = app.state.context
+        with context.db.session() as session:
+            owner = session.scalar(select(User.id).where(User.name == "crashed"))
+            assert owner is not None
+            view = projects.create_project(
+                session=session,
+                owner_id=owner,
+                document=renderable(),
+                check_refs=assets.ref_check(session=session, owner_id=owner),
+            )
+            job = render_jobs.create_job(
+                session=session,
+                owner_id=owner,
+                project_id=view.id,
+                project_revision=1,
+                document=renderable(),
+                preview=True,
+                webhook=f"http://127.0.0.1:{server.server_address[1]}/owed",
+            )
+            job_id = job.id
+            with session.begin():
+                session.execute(
+                    update(RenderJob)
+                    .where(RenderJob.id == job_id)
+                    .values(status="succeeded", finished_at=utcnow() - dt.timedelta(minutes=5))
+                )
+        context.coordinator.start()
+        try:
+            deadline = time.monotonic() + 20
+            while not any(r["render"]["id"] == job_id for r in _Hook.received):
+                assert time.monotonic() < deadline, "the owed webhook was not sent"
+                time.sleep(0.1)
+        finally:
+            context.coordinator.stop()
+        with context.db.session() as session:
+            assert session.scalar(select(RenderJob.webhook_sent).where(RenderJob.id == job_id))
+            assert render_jobs.unsent_webhooks(session=session, finished_before=utcnow()) == []
+        context.db.dispose()
+    finally:
+        server.shutdown()
+        server.server_close()

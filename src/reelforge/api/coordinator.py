@@ -3,7 +3,8 @@
 At most `max_jobs` jobs render at once in this process. A job is taken with a lease in the
 database (see `store.render_jobs`), so with several server processes each job runs in one of
 them; on start, jobs left unfinished by a crash are taken again once their lease runs out and
-resume with every finished chunk reused from the chunk cache.
+resume with every finished chunk reused from the chunk cache, and webhooks a crash kept from
+being sent are sent.
 """
 
 from __future__ import annotations
@@ -25,7 +26,7 @@ from reelforge.store import render_jobs
 from reelforge.store.assets import OwnerAssetResolver
 from reelforge.store.db import Database
 from reelforge.store.media import MediaStore
-from reelforge.store.models import RenderJob
+from reelforge.store.models import RenderJob, utcnow
 
 if TYPE_CHECKING:
     from reelforge.render.pipeline import Progress
@@ -63,6 +64,7 @@ class RenderCoordinator:
         self._running: dict[str, threading.Event] = {}
         self._lock = threading.Lock()
         self._thread: threading.Thread | None = None
+        self._resender: threading.Thread | None = None
 
     def start(self) -> None:
         self._thread = threading.Thread(target=self._loop, name="render-coordinator", daemon=True)
@@ -92,6 +94,7 @@ class RenderCoordinator:
         while not self._stopping.is_set():
             try:
                 self._take_jobs()
+                self._resend_webhooks()
             except Exception:
                 logger.exception("render coordinator: cannot take jobs")
             self._wake.wait(self.poll_seconds)
@@ -178,6 +181,24 @@ class RenderCoordinator:
             "chunksRendered": result.chunks_rendered,
             "chunksCached": result.chunks_cached,
         }
+
+    def _resend_webhooks(self) -> None:
+        """Send the webhooks that a stopped process owed (at least once: a process that is
+        still sending its own gets a lease's time before anyone else tries)."""
+        if self._resender is not None and self._resender.is_alive():
+            return
+        with self.db.session() as session:
+            owed = render_jobs.unsent_webhooks(
+                session=session, finished_before=utcnow() - 2 * self.lease
+            )
+        if owed:
+
+            def send_all() -> None:
+                for job in owed:
+                    self._send_webhook(job)
+
+            self._resender = threading.Thread(target=send_all, name="render-webhooks", daemon=True)
+            self._resender.start()
 
     def _send_webhook(self, job: RenderJob) -> None:
         assert job.webhook is not None

@@ -179,6 +179,18 @@ def finish(
     return job
 
 
+def unsent_webhooks(*, session: Session, finished_before: dt.datetime) -> list[RenderJob]:
+    """Finished jobs whose webhook was never sent: the process that finished them stopped
+    before it could (a crash between `finish` and `mark_webhook_sent`)."""
+    query = select(RenderJob).where(
+        RenderJob.status.in_(FINISHED),
+        RenderJob.webhook.is_not(None),
+        RenderJob.webhook_sent.is_(False),
+        RenderJob.finished_at < finished_before,
+    )
+    return list(session.scalars(query))
+
+
 def mark_webhook_sent(*, session: Session, job_id: str) -> None:
     with write_transaction(session):
         session.execute(update(RenderJob).where(RenderJob.id == job_id).values(webhook_sent=True))
