@@ -6,6 +6,7 @@ import { useEditor, useProjectEdit } from "../../hooks/useEditor";
 import { useSamplePlayer } from "../../hooks/useSamplePlayer";
 import { useUpload } from "../../hooks/useUpload";
 import { FieldError } from "../ui/FieldError";
+import { SampleButton } from "../ui/SampleButton";
 import { FileButton } from "../ui/FileButton";
 import { Slider } from "../ui/Slider";
 import { Switch } from "../ui/Switch";
@@ -45,14 +46,7 @@ export function MusicPanel() {
                   {option.name} <span className="muted">{option.description}</span>
                 </span>
               </label>
-              <button
-                type="button"
-                aria-pressed={player.playing === urls.musicSample(option.id)}
-                aria-label={`Play a sample of ${option.name}`}
-                onClick={() => player.toggle(urls.musicSample(option.id))}
-              >
-                {player.playing === urls.musicSample(option.id) ? "■ Stop" : "▶ Sample"}
-              </button>
+              <SampleButton url={urls.musicSample(option.id)} name={option.name} player={player} />
             </li>
           ))}
         </ul>

@@ -6,6 +6,7 @@ import { useDraft } from "../../hooks/useDraft";
 import { useEditor, useProjectEdit } from "../../hooks/useEditor";
 import { useSamplePlayer } from "../../hooks/useSamplePlayer";
 import { FieldError } from "../ui/FieldError";
+import { SampleButton } from "../ui/SampleButton";
 import { Slider } from "../ui/Slider";
 import { excerpt } from "../Scenes/SceneList";
 
@@ -49,14 +50,7 @@ export function VoicePanel() {
                   {voice.id === projectVoice && <span className="badge">project voice</span>}
                 </span>
               </label>
-              <button
-                type="button"
-                aria-pressed={player.playing === urls.voiceSample(voice.id)}
-                aria-label={`Play a sample of ${voice.name}`}
-                onClick={() => player.toggle(urls.voiceSample(voice.id))}
-              >
-                {player.playing === urls.voiceSample(voice.id) ? "■ Stop" : "▶ Sample"}
-              </button>
+              <SampleButton url={urls.voiceSample(voice.id)} name={voice.name} player={player} />
             </li>
           ))}
         </ul>
