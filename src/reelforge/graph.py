@@ -59,7 +59,9 @@ class FilterGraph:
     """Inputs plus chains of filters joined by labelled links."""
 
     inputs: list[Input] = field(default_factory=list)
-    chains: list[tuple[tuple[str, ...], tuple[Filter, ...], str]] = field(default_factory=list)
+    chains: list[tuple[tuple[str, ...], tuple[Filter, ...], tuple[str, ...]]] = field(
+        default_factory=list
+    )
     _counter: int = 0
 
     def add_input(self, path: str, *options: str, stream: str = "v") -> str:
@@ -73,19 +75,31 @@ class FilterGraph:
         srcs = (sources,) if isinstance(sources, str) else tuple(sources)
         if not filters:
             filters = (Filter("null"),)
-        if label is None:
-            label = f"v{self._counter}"
-            self._counter += 1
-        self.chains.append((srcs, tuple(filters), label))
+        label = label or self._label()
+        self.chains.append((srcs, tuple(filters), (label,)))
+        return label
+
+    def split(self, source: str, outputs: int) -> list[str]:
+        """`outputs` links carrying the same frames as `source` (a `split` filter)."""
+        if outputs == 1:
+            return [source]
+        labels = tuple(self._label() for _ in range(outputs))
+        self.chains.append(((source,), (Filter.of("split", outputs=outputs),), labels))
+        return list(labels)
+
+    def _label(self) -> str:
+        label = f"v{self._counter}"
+        self._counter += 1
         return label
 
     def serialise(self) -> str:
         """The `-filter_complex` text."""
         parts = []
-        for srcs, filters, label in self.chains:
+        for srcs, filters, labels in self.chains:
             ins = "".join(f"[{s}]" for s in srcs)
             body = ",".join(f.serialise() for f in filters)
-            parts.append(f"{ins}{body}[{label}]")
+            outs = "".join(f"[{label}]" for label in labels)
+            parts.append(f"{ins}{body}{outs}")
         return ";\n".join(parts)
 
     def input_argv(self) -> list[str]:

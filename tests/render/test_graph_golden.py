@@ -79,3 +79,44 @@ def test_option_values_are_escaped() -> None:
     assert g.serialise() == (
         "[0:v]overlay=x='if(lt(t,1),0,10)':enable='between(t,0,1)',scale=w=1.5:h=2[out]"
     )
+
+
+def test_only_transition_frames_change_pixel_format(media_dir: Path, cache_dir: Path) -> None:
+    """A per-frame format conversion at 1080p costs more than the overlays themselves, so the
+    graph composites in the output's 4:2:0 and converts only the frames `xfade` blends (3 per
+    transition: both sides in, the blend out). FFmpeg logs every scaler it has to insert."""
+    import subprocess
+
+    doc = document(
+        {
+            "duration": 1.0,
+            "visual": {"type": "image", "src": "photo.jpg", "motion": "zoom-in"},
+            "title": {"text": "Hello", "position": "top"},
+            "productOverlay": {"enabled": True, "animation": "slide"},
+            "transition": {"type": "crossfade", "duration": 0.5},
+        },
+        {
+            "duration": 1.0,
+            "visual": {"type": "video", "src": "clip.mp4"},
+            "transition": {"type": "wipe", "duration": 0.4},
+        },
+        color_scene("#00FF00", 1.0, productOverlay={"enabled": True, "animation": "zoom"}),
+        product={"image": "product.png"},
+        brand={"logo": "logo.png"},
+    )
+    timeline = resolve_project(
+        parse_project(doc),
+        resolver=DirectoryResolver(media_dir),
+        options=RenderOptions(cache_dir=cache_dir),
+        narrator=EstimateNarrator(),
+    )
+    spec = chunk_spec(timeline, 0, timeline.total_frames, Encoder())
+    compiled = compile_chunk(spec, cache=cache_dir)
+    argv = compiled.argv(cache_dir / "x.mp4", spec)
+    argv = argv[: argv.index("-an")] + ["-f", "null", "-"]
+    argv[argv.index("-loglevel") + 1] = "verbose"
+    log = subprocess.run(argv, capture_output=True, text=True, check=True).stderr
+    inserted = [line for line in log.splitlines() if "auto-inserting filter" in line]
+    between_filters = [line for line in inserted if "input from stream" not in line]
+    assert len(between_filters) == 3 * 2, between_filters
+    assert all("xfade" in line or "trim" in line or "format" in line for line in between_filters)

@@ -2,8 +2,8 @@
 
 Every scene segment becomes a stream whose frame `j` (scene-local) has the timestamp
 `j + PTS_OFFSET` at 1/fps, so each frame's pixels depend only on its scene-local number; the
-streams are joined by cuts (concat) or transitions (xfade), the pre-roll is trimmed, the logo
-goes on top, and x264 (or PNG, for a still) writes the result.
+streams are joined by cuts and transitions (xfade over just the blended frames, then concat),
+the pre-roll is trimmed, the logo goes on top, and x264 (or PNG, for a still) writes the result.
 """
 
 from __future__ import annotations
@@ -28,10 +28,13 @@ from reelforge.timeline.model import Look, StillVisual, VideoClip
 from reelforge.timeline.resolve import caption_chars_per_line, caption_font_px
 
 PTS_OFFSET = 256  # frames; keeps scene-local timestamps positive during a pre-roll
-# Compositing runs in 4:4:4 and the chroma is subsampled once, at the end: xfade works in
-# 4:4:4, and a 4:2:0 → 4:4:4 → 4:2:0 round trip inside some graphs but not others would make
-# a chunk's frames differ from the same frames of a longer render.
-WORK_FORMAT = "yuv444p"
+# Compositing runs in the output's own 4:2:0, so no frame pays for a chroma conversion (at
+# 1080p each one costs more than the overlays themselves). Formats are pinned after every
+# stage, so negotiation cannot differ between a chunk's graph and a longer one.
+WORK_FORMAT = "yuv420p"
+BLEND_FORMAT = "yuv420"  # `overlay`'s name for WORK_FORMAT
+LAYER_FORMAT = "yuva420p"  # animated layers with alpha
+XFADE_FORMAT = "yuv444p"  # xfade has no 4:2:0 mode; only a transition's frames use this
 
 
 @dataclass(frozen=True)
@@ -118,31 +121,74 @@ def compile_chunk(spec: ChunkSpec, *, cache: Path) -> CompiledChunk:
     look = spec.look
     fps = look.fps
     streams = [_segment_stream(g, seg, look, cache) for seg in spec.segments]
-    label = streams[0]
-    length = spec.segments[0].count
-    for join, nxt, seg in zip(spec.joins, streams[1:], spec.segments[1:], strict=True):
-        if join.kind == "cut" or join.frames == 0:
-            joined = Filter.of("concat", n=2, v=1, a=0)
-            length += seg.count
-        else:
-            joined = transition_filter(
-                join.kind, frames=join.frames, offset_frames=length - join.frames, fps=fps
-            )
-            length += seg.count - join.frames
-        label = g.chain([label, nxt], joined, Filter.of("format", pix_fmts=WORK_FORMAT))
+    label = _join(g, streams, spec)
     label = g.chain(
         label,
         Filter.of("trim", start_frame=spec.trim, end_frame=spec.trim + spec.frames),
+        Filter.of("settb", expr=f"1/{fps}"),  # concat may have changed it
         Filter.of("setpts", expr="N"),
     )
     if look.logo is not None:
         logo = draw_logo(look, cache)
         src = g.add_input(str(logo.path))
         label = g.chain(
-            [label, src], Filter.of("overlay", x=logo.x, y=logo.y, eval="init", format="yuv444")
+            [label, src], Filter.of("overlay", x=logo.x, y=logo.y, eval="init", format=BLEND_FORMAT)
         )
     label = g.chain(label, Filter.of("format", pix_fmts="yuv420p"), label="out")
     return CompiledChunk(graph=g, output_label=label)
+
+
+def _join(g: FilterGraph, streams: list[str], spec: ChunkSpec) -> str:
+    """Join the segment streams in order: a cut by concatenation, a transition by `xfade` over
+    only the frames it blends.
+
+    xfade works in 4:4:4 only, so each transition's frames (and only those) make a
+    4:2:0 → 4:4:4 → 4:2:0 round trip; every chunk renders a transition whole, so a frame takes
+    the same path in any chunk. Each segment is split into head (blended with the previous
+    segment), body and tail (blended with the next), and the pieces are concatenated.
+    """
+    fps = spec.look.fps
+    blend = [0 if j.kind == "cut" else j.frames for j in spec.joins]
+    heads, tails = [0, *blend], [*blend, 0]
+    pieces: list[str] = []
+    tail_of_previous = ""
+    for i, (stream, seg) in enumerate(zip(streams, spec.segments, strict=True)):
+        head, tail = heads[i], tails[i]
+        body = seg.count - head - tail
+        if body < 0:
+            raise ValueError(f"segment {i} has {seg.count} frames, fewer than its transitions")
+        ranges = [(a, b) for a, b in ((0, head), (head, head + body), (head + body, seg.count))]
+        wanted = [(a, b) for a, b in ranges if b > a]
+        outs = g.split(stream, len(wanted))
+        part: dict[tuple[int, int], str] = {}
+        for (a, b), out in zip(wanted, outs, strict=True):
+            part[(a, b)] = (
+                out
+                if len(wanted) == 1
+                else g.chain(out, Filter.of("trim", start_frame=a or None, end_frame=b))
+            )
+        if head:
+            kind = spec.joins[i - 1].kind
+            blended = g.chain(
+                [
+                    tail_of_previous,
+                    g.chain(part[ranges[0]], Filter.of("format", pix_fmts=XFADE_FORMAT)),
+                ],
+                transition_filter(kind, frames=head, offset_frames=0, fps=fps),
+                Filter.of("format", pix_fmts=WORK_FORMAT),
+            )
+            pieces.append(blended)
+        if body:
+            pieces.append(part[ranges[1]])
+        if tail:
+            tail_of_previous = g.chain(part[ranges[2]], Filter.of("format", pix_fmts=XFADE_FORMAT))
+    if len(pieces) == 1:
+        return pieces[0]
+    return g.chain(
+        pieces,
+        Filter.of("concat", n=len(pieces), v=1, a=0),
+        Filter.of("format", pix_fmts=WORK_FORMAT),
+    )
 
 
 def _segment_stream(g: FilterGraph, seg: Segment, look: Look, cache: Path) -> str:
@@ -154,12 +200,10 @@ def _segment_stream(g: FilterGraph, seg: Segment, look: Look, cache: Path) -> st
         png = draw_still(look, visual, cache)
         src = g.add_input(str(png), "-framerate", str(fps))
         # Convert the picture once, before it is repeated, not once per frame. A still with
-        # camera motion is cropped from a 2× picture: in 4:2:0 its chroma still moves in
-        # one-pixel steps at the output (finer than the output's own 4:2:0 grid), and zoompan
-        # reads half the data.
-        moving = visual.motion != "none"
+        # camera motion is cropped from a 2× picture, so even in 4:2:0 its chroma moves in
+        # one-pixel steps at the output (finer than the output's own 4:2:0 grid).
         filters = [
-            Filter.of("format", pix_fmts="yuv420p" if moving else WORK_FORMAT),
+            Filter.of("format", pix_fmts=WORK_FORMAT),
             Filter.of("loop", loop=seg.count - 1, size=1),
         ]
         filters += Motion(visual.motion, content.frames, seg.first).filters(w, h, fps)
@@ -178,7 +222,8 @@ def _segment_stream(g: FilterGraph, seg: Segment, look: Look, cache: Path) -> st
         boxes.append((title.x, title.y, title.x + title.width, title.y + title.height))
         t_src = g.add_input(str(title.path))
         label = g.chain(
-            [label, t_src], Filter.of("overlay", x=title.x, y=title.y, eval="init", format="yuv444")
+            [label, t_src],
+            Filter.of("overlay", x=title.x, y=title.y, eval="init", format=BLEND_FORMAT),
         )
     if content.overlay is not None:
         label = _product_overlay(g, label, seg, look, cache, boxes)
@@ -202,7 +247,7 @@ def _segment_stream(g: FilterGraph, seg: Segment, look: Look, cache: Path) -> st
                     x=cap.x,
                     y=cap.y,
                     eval="init",
-                    format="yuv444",
+                    format=BLEND_FORMAT,
                     enable=f"between(t,{lo:.6f},{hi:.6f})",
                 ),
             )
@@ -233,7 +278,7 @@ def _product_overlay(
     ]
     layer = g.chain(
         src,
-        Filter.of("format", pix_fmts="yuva444p"),
+        Filter.of("format", pix_fmts=LAYER_FORMAT),
         Filter.of("loop", loop=seg.count - 1, size=1),
         *retime,
         *anim.on_layer(placed.width, placed.height, retime),
@@ -248,7 +293,7 @@ def _product_overlay(
             x=x,
             y=y,
             eval="frame" if overlay.animation == "slide" else "init",
-            format="yuv444",
+            format=BLEND_FORMAT,
         ),
     )
 
