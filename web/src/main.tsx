@@ -1,12 +1,16 @@
 import { QueryClient, QueryClientProvider } from "@tanstack/react-query";
-import { StrictMode } from "react";
+import { lazy, StrictMode } from "react";
 import { createRoot } from "react-dom/client";
 import { createHashRouter, RouterProvider } from "react-router";
 import { ApiError } from "./api/client";
-import { Editor } from "./routes/Editor";
-import { ProjectList } from "./routes/ProjectList";
 import { Root } from "./routes/Root";
 import "./styles.css";
+
+// Each screen is its own chunk, fetched on first visit (Root shows a loading state meanwhile):
+// the sign-in form needs neither, and the editor's drag and drop, sliders and tabs are most of
+// the code.
+const ProjectList = lazy(() => import("./routes/ProjectList").then((m) => ({ default: m.ProjectList })));
+const Editor = lazy(() => import("./routes/Editor").then((m) => ({ default: m.Editor })));
 
 // Hash URLs (#/projects/ID): the server serves web/dist as static files, with no SPA fallback.
 const router = createHashRouter([

@@ -48,3 +48,12 @@ export function useLogOut() {
     },
   });
 }
+
+/** Set or change the signed-in user's password (the server checks its length). */
+export function useSetPassword() {
+  return useMutation({
+    mutationFn: async (password: string) => {
+      unwrap(await api.PUT("/api/auth/password", { body: { password } }));
+    },
+  });
+}

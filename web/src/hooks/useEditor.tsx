@@ -19,6 +19,9 @@ export interface EditorState {
   dismissNotice: () => void;
   /** Edits in flight or queued. */
   pending: number;
+  /** A history jump (several undos or redos) is under way: other history buttons wait. */
+  jumping: boolean;
+  setJumping: (jumping: boolean) => void;
 }
 
 const EditorContext = createContext<EditorState | null>(null);
@@ -36,6 +39,7 @@ export function useEditorRunner(projectId: string, project: ProjectPublic | unde
   const chain = useRef<Promise<unknown>>(Promise.resolve());
   const [notice, setNotice] = useState<string | null>(null);
   const [pending, setPending] = useState(0);
+  const [jumping, setJumping] = useState(false);
 
   const run = useCallback(
     (send: Send): Promise<ProjectPublic> => {
@@ -66,9 +70,9 @@ export function useEditorRunner(projectId: string, project: ProjectPublic | unde
   const value = useMemo<EditorState | null>(
     () =>
       project
-        ? { project, run, notice, dismissNotice: () => setNotice(null), pending }
+        ? { project, run, notice, dismissNotice: () => setNotice(null), pending, jumping, setJumping }
         : null,
-    [project, run, notice, pending],
+    [project, run, notice, pending, jumping],
   );
   return value;
 }

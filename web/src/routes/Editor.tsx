@@ -14,6 +14,7 @@ import { SceneActions } from "../components/Scenes/SceneActions";
 import { SceneInspector } from "../components/Scenes/SceneInspector";
 import { SceneList, type SceneListItem } from "../components/Scenes/SceneList";
 import { FieldError } from "../components/ui/FieldError";
+import { Loading } from "../components/ui/Loading";
 import { VoicePanel } from "../components/Voice/VoicePanel";
 import { EditorProvider, useEditor, useEditorRunner, useProjectEdit, useProjectQuery } from "../hooks/useEditor";
 import { useSceneTimes } from "../hooks/useTimeline";
@@ -32,7 +33,7 @@ export function Editor() {
       </main>
     );
   }
-  if (!editor) return <p className="loading">Loading project…</p>;
+  if (!editor) return <Loading what="project" />;
   return (
     <EditorProvider value={editor}>
       <EditorScreen />
@@ -41,7 +42,7 @@ export function Editor() {
 }
 
 function EditorScreen() {
-  const { project, notice, dismissNotice, pending } = useEditor();
+  const { project, notice, dismissNotice, pending, jumping } = useEditor();
   const document = project.document;
   const scenes = document.scenes ?? [];
   // The server's timeline of this revision; the estimate while it loads or if it fails.
@@ -100,7 +101,7 @@ function EditorScreen() {
           canRedo={project.canRedo}
           onUndo={() => undo.mutate()}
           onRedo={() => redo.mutate()}
-          busy={undo.isPending || redo.isPending}
+          busy={undo.isPending || redo.isPending || jumping}
           error={undo.error ?? redo.error}
         />
       </div>

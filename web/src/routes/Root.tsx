@@ -1,4 +1,7 @@
+import { Suspense } from "react";
 import { Link, Outlet } from "react-router";
+import { AccountMenu } from "../components/Account/AccountMenu";
+import { Loading } from "../components/ui/Loading";
 import { useCurrentUser, useLogOut } from "../hooks/useCurrentUser";
 import { SignIn } from "./SignIn";
 
@@ -6,7 +9,7 @@ import { SignIn } from "./SignIn";
 export function Root() {
   const me = useCurrentUser();
   const logOut = useLogOut();
-  if (me.isPending) return <p className="loading">Loading…</p>;
+  if (me.isPending) return <Loading />;
   if (!me.data) return <SignIn />;
   return (
     <div className="app">
@@ -16,11 +19,14 @@ export function Root() {
         </Link>
         <span className="spacer" />
         <span className="user">Signed in as {me.data.name}</span>
+        <AccountMenu user={me.data} />
         <button type="button" onClick={() => logOut.mutate()}>
           Sign out
         </button>
       </header>
-      <Outlet />
+      <Suspense fallback={<Loading what="screen" />}>
+        <Outlet />
+      </Suspense>
     </div>
   );
 }
