@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from functools import lru_cache
 from pathlib import Path
+from typing import Annotated
 
-from pydantic import Field
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic import Field, field_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 
 def _default_cache_dir() -> Path:
@@ -26,6 +27,35 @@ class Settings(BaseSettings):
     workers: int | None = None
     max_image_pixels: int = 100_000_000
     database_url: str | None = None
+    webhook_allow_private: bool = Field(
+        default=False,
+        description="let render webhooks reach loopback, private, link-local and other "
+        "non-public addresses (a local receiver in development)",
+    )
+    webhook_allowed_hosts: Annotated[list[str], NoDecode] = Field(
+        default_factory=list,
+        description="webhook hosts (exact names) or addresses/CIDRs allowed even when not "
+        "public; comma-separated in the environment",
+    )
+    login_max_failures: int = Field(
+        default=5, ge=1, description="failed logins per user name before it is locked"
+    )
+    login_max_failures_per_ip: int = Field(
+        default=20, ge=1, description="failed logins from one client address before it is locked"
+    )
+    login_window_seconds: int = Field(
+        default=900, ge=1, description="failures older than this are forgotten"
+    )
+    login_lockout_seconds: int = Field(
+        default=900, ge=1, description="how long a user name or an address stays locked"
+    )
+
+    @field_validator("webhook_allowed_hosts", mode="before")
+    @classmethod
+    def _split_hosts(cls, value: object) -> object:
+        if isinstance(value, str):
+            return [part.strip() for part in value.split(",") if part.strip()]
+        return value
 
 
 @lru_cache(maxsize=1)

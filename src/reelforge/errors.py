@@ -10,7 +10,10 @@ ReelforgeError                 every error we raise on purpose; `str(e)` is one 
 │   ├── FFmpegError            FFmpeg exited non-zero (argv, exit code, stderr tail)
 │   ├── ChunkError             a chunk failed after all retries (names the chunk)
 │   └── RenderCancelled        the render was cancelled
-└── ConfigError                bad settings or a missing binary
+├── ConfigError                bad settings or a missing binary
+└── (server) UploadTooLarge, NotFound, RevisionConflict, NothingToUndo, NotAuthenticated,
+    CsrfRejected, InvalidRequest (→ WebhookRefused), LoginThrottled, AssetInUse, ShareRevoked:
+    api/errors.py maps each to its HTTP status
 """
 
 from __future__ import annotations
@@ -157,3 +160,31 @@ class InvalidRequest(ReelforgeError):
     """A request that is well-formed JSON but makes no sense."""
 
     code = "invalid_request"
+
+
+class LoginThrottled(ReelforgeError):
+    """Too many failed logins for a user name or from an address; `retry_after` in seconds."""
+
+    code = "too_many_attempts"
+
+    def __init__(self, message: str, *, retry_after: int) -> None:
+        super().__init__(message)
+        self.retry_after = retry_after
+
+
+class AssetInUse(ReelforgeError):
+    """An asset that a project's current document (or an unfinished render) refers to."""
+
+    code = "asset_in_use"
+
+
+class ShareRevoked(ReelforgeError):
+    """A share link whose render's links were revoked after it was issued."""
+
+    code = "share_revoked"
+
+
+class WebhookRefused(InvalidRequest):
+    """A webhook URL the server will not call (scheme, or where its host resolves)."""
+
+    code = "webhook_refused"

@@ -174,13 +174,33 @@ def deployment(
 ) -> Iterator[Deployment]:
     database_url = request.getfixturevalue("postgres_url") if request.param == "postgres" else None
     data_dir = tmp_path_factory.mktemp(f"server-{request.param}")
-    server = ServerProcess(data_dir, database_url).start()
+    # The webhook tests call a receiver on this machine, which the default settings refuse.
+    server = ServerProcess(data_dir, database_url, env={"REELFORGE_WEBHOOK_ALLOW_PRIVATE": "true"})
+    server.start()
     try:
         tokens = [
             add_user(data_dir=data_dir, name=name, database_url=database_url)
             for name in ("alice", "bob")
         ]
         yield Deployment(server=server, backend=request.param, alice=tokens[0], bob=tokens[1])
+    finally:
+        server.stop()
+
+
+@pytest.fixture(scope="module")
+def second_server(deployment: Deployment) -> Iterator[ServerProcess]:
+    """Another server process on the deployment's database, with the default settings (webhooks
+    to public addresses only) but for an allowlisted 127.0.0.2, and running no render jobs (so
+    it never sends the webhooks of the other tests)."""
+    env = {
+        "REELFORGE_WEBHOOK_ALLOW_PRIVATE": "false",
+        "REELFORGE_WEBHOOK_ALLOWED_HOSTS": "127.0.0.2/32",
+    }
+    server = ServerProcess(
+        deployment.server.data_dir, deployment.server.database_url, env=env, max_render_jobs=0
+    ).start()
+    try:
+        yield server
     finally:
         server.stop()
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import random
 import wave
 from pathlib import Path
 
@@ -11,9 +12,11 @@ import numpy as np
 from PIL import Image
 
 
-def image_bytes(fmt: str = "PNG", size: tuple[int, int] = (64, 48)) -> bytes:
+def image_bytes(
+    fmt: str = "PNG", size: tuple[int, int] = (64, 48), color: tuple[int, int, int] = (200, 30, 30)
+) -> bytes:
     buffer = io.BytesIO()
-    Image.new("RGB", size, (200, 30, 30)).save(buffer, format=fmt)
+    Image.new("RGB", size, color).save(buffer, format=fmt)
     return buffer.getvalue()
 
 
@@ -40,3 +43,9 @@ def mp4_bytes(tmp: Path, frames: int = 10) -> bytes:
         for packet in stream.encode():
             container.mux(packet)
     return path.read_bytes()
+
+
+def unique_image_bytes() -> bytes:
+    """A PNG no other test uploads (its own bytes, so its own stored file)."""
+    red, green, blue = (random.randrange(256) for _ in range(3))
+    return image_bytes(size=(61, 47), color=(red, green, blue))

@@ -1,4 +1,5 @@
-"""Assets: upload (probed, validated, stored by content), fetch with Range, use in documents."""
+"""Assets: upload (probed, validated, stored by content), fetch with Range, use in documents,
+delete (refused while a project uses them; the file goes with the last asset of its bytes)."""
 
 from __future__ import annotations
 
@@ -10,8 +11,8 @@ from typing import Any
 import httpx
 import pytest
 
-from .conftest import MAX_UPLOAD_BYTES
-from .media import image_bytes, mp4_bytes, wav_bytes
+from .conftest import MAX_UPLOAD_BYTES, Deployment
+from .media import image_bytes, mp4_bytes, unique_image_bytes, wav_bytes
 from .support import assert_error, create_project, sample_document
 
 
@@ -92,3 +93,58 @@ def test_documents_use_assets_of_the_right_kind(api: httpx.Client) -> None:
 
 def test_unknown_asset_is_404(api: httpx.Client) -> None:
     assert_error(api.get("/api/assets/nope"), 404)
+
+
+def stored_file(deployment: Deployment, sha256: str) -> Path:
+    return deployment.server.data_dir / "media" / "blobs" / sha256[:2] / sha256[2:4] / sha256
+
+
+def test_delete_an_asset_in_use_and_then_not(deployment: Deployment, api: httpx.Client) -> None:
+    asset = upload(api, unique_image_bytes(), "logo.png").json()
+    content = api.get(f"/api/assets/{asset['id']}").content
+    path = stored_file(deployment, asset["sha256"])
+    assert path.read_bytes() == content
+    document = sample_document(brand={"logo": asset["ref"]}, product={"image": asset["ref"]})
+    first = create_project(api, {**document, "title": "Launch A"})
+    second = create_project(api, {**document, "title": "Launch B"})
+    url = f"/api/assets/{asset['id']}"
+    listed = api.get("/api/assets").json()
+
+    error = assert_error(api.delete(url), 409, "assetId")
+    assert error["code"] == "asset_in_use"
+    for project in (first, second):
+        assert project["id"] in error["message"] and project["title"] in error["message"]
+    # Nothing changed: the row, the file and the projects are as they were.
+    assert api.get("/api/assets").json() == listed
+    assert api.get(url).content == content and path.read_bytes() == content
+    assert api.get(f"/api/projects/{first['id']}").json()["revision"] == first["revision"]
+
+    assert api.delete(f"/api/projects/{first['id']}").status_code == 204
+    patch = {"brand": {"logo": None}, "product": {"image": None}}
+    assert api.patch(f"/api/projects/{second['id']}", json=patch).status_code == 200
+    assert api.delete(url).status_code == 204
+    assert_error(api.get(url), 404)
+    assert asset["id"] not in [a["id"] for a in api.get("/api/assets").json()]
+    assert not path.exists()
+    assert_error(api.delete(url), 404)
+    # A document cannot refer to it any more; the undo history still may (it is not current).
+    assert_error(api.patch(f"/api/projects/{second['id']}", json=document), 400, "brand.logo")
+
+
+def test_a_file_shared_by_assets_stays_until_the_last_goes(
+    deployment: Deployment, api: httpx.Client, bob_api: httpx.Client
+) -> None:
+    content = unique_image_bytes()
+    mine, theirs = upload(api, content).json(), upload(bob_api, content).json()
+    assert mine["id"] != theirs["id"] and mine["sha256"] == theirs["sha256"]
+    path = stored_file(deployment, mine["sha256"])
+    assert api.delete(f"/api/assets/{mine['id']}").status_code == 204
+    assert path.is_file() and bob_api.get(f"/api/assets/{theirs['id']}").content == content
+    assert bob_api.delete(f"/api/assets/{theirs['id']}").status_code == 204
+    assert not path.exists()
+    again = upload(api, content).json()  # the same bytes can be uploaded again
+    assert api.get(f"/api/assets/{again['id']}").content == content and path.is_file()
+
+
+def test_delete_of_an_unknown_asset_is_404(api: httpx.Client) -> None:
+    assert_error(api.delete("/api/assets/nope"), 404, "assetId")

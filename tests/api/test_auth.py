@@ -1,15 +1,19 @@
-"""Accounts: open health, credentials required, first-run owner link, passwords, cookies, CSRF."""
+"""Accounts: open health, credentials required, first-run owner link, passwords, cookies, CSRF,
+failed-login throttling."""
 
 from __future__ import annotations
 
+import random
 import re
 from pathlib import Path
 
 import httpx
 import pytest
 
+from reelforge.store.users import add_user
+
 from .conftest import Deployment, ServerProcess
-from .support import assert_error
+from .support import assert_error, unique
 
 
 def test_health_is_open(deployment: Deployment) -> None:
@@ -110,3 +114,73 @@ def test_api_tokens_can_be_created(deployment: Deployment, api: httpx.Client) ->
 )
 def test_bad_password_bodies(api: httpx.Client, body: dict[str, object], field: str) -> None:
     assert_error(api.put("/api/auth/password", json=body), 422, field)
+
+
+PASSWORD = "correct horse battery"
+
+
+def new_user(deployment: Deployment) -> str:
+    """A new user with PASSWORD; returns the name."""
+    name = unique("login")
+    add_user(
+        data_dir=deployment.server.data_dir,
+        name=name,
+        password=PASSWORD,
+        database_url=deployment.server.database_url,
+    )
+    return name
+
+
+def log_in(client: httpx.Client, name: str, password: str, address: str) -> httpx.Response:
+    # The servers trust X-Forwarded-For from 127.0.0.1 (uvicorn's default), which lets each test
+    # sign in from addresses of its own.
+    return client.post(
+        "/api/auth/login",
+        json={"username": name, "password": password},
+        headers={"X-Forwarded-For": address},
+    )
+
+
+def an_address() -> str:
+    return f"198.51.100.{random.randrange(1, 255)}"
+
+
+def test_failed_logins_lock_the_user_name_in_every_server_process(
+    deployment: Deployment, second_server: ServerProcess
+) -> None:
+    name, other = new_user(deployment), new_user(deployment)
+    address = an_address()
+    with deployment.client() as first, second_server.client() as second:
+        for client in (first, second, first, second, first):  # counted in the database
+            assert_error(log_in(client, name, "wrong password", address), 401)
+        for client in (first, second):
+            for password in ("wrong password", PASSWORD):  # the right one is refused too
+                locked = log_in(client, name, password, address)
+                error = assert_error(locked, 429)
+                assert error["code"] == "too_many_attempts" and "\n" not in error["message"]
+                assert 0 < int(locked.headers["retry-after"]) <= 900
+                assert "set-cookie" not in locked.headers
+        # Other users (from the same address) are not affected.
+        assert log_in(second, other, PASSWORD, address).status_code == 200
+
+
+def test_a_successful_login_resets_the_count(deployment: Deployment) -> None:
+    name = new_user(deployment)
+    address = an_address()
+    with deployment.client() as client:
+        for _ in range(4):
+            assert_error(log_in(client, name, "wrong password", address), 401)
+        assert log_in(client, name, PASSWORD, address).status_code == 200
+        for _ in range(4):
+            assert_error(log_in(client, name, "wrong password", address), 401)
+        assert log_in(client, name, PASSWORD, address).status_code == 200
+
+
+def test_failed_logins_lock_the_client_address(deployment: Deployment) -> None:
+    name = new_user(deployment)
+    address = f"203.0.113.{random.randrange(1, 255)}"
+    with deployment.client() as client:
+        for index in range(20):  # many user names, each under its own limit
+            assert_error(log_in(client, f"{unique('nobody')}-{index}", "guess", address), 401)
+        assert_error(log_in(client, name, PASSWORD, address), 429)
+        assert log_in(client, name, PASSWORD, an_address()).status_code == 200

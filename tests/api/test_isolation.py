@@ -43,6 +43,8 @@ def test_another_user_gets_404_on_every_id(api: httpx.Client, bob_api: httpx.Cli
         ("GET", f"/api/renders/{render['id']}/captions.vtt", None),
         ("GET", f"/api/renders/{render['id']}/poster", None),
         ("POST", f"/api/renders/{render['id']}/share", {}),
+        ("DELETE", f"/api/renders/{render['id']}/share", None),
+        ("DELETE", f"/api/assets/{asset['id']}", None),
         ("DELETE", f"/api/renders/{render['id']}", None),
     ]
     for method, url, body in requests:
@@ -58,6 +60,7 @@ def test_another_user_gets_404_on_every_id(api: httpx.Client, bob_api: httpx.Cli
     assert pid not in [p["id"] for p in bob_api.get("/api/projects").json()]
     assert asset["id"] not in [a["id"] for a in bob_api.get("/api/assets").json()]
     assert api.get(f"/api/projects/{pid}").content == before
+    assert api.get(f"/api/assets/{asset['id']}").status_code == 200
     deadline = time.monotonic() + 60
     while api.get(f"/api/renders/{render['id']}").json()["status"] in ("queued", "running"):
         assert time.monotonic() < deadline

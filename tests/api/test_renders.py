@@ -104,13 +104,68 @@ def test_share_links(
         shared = anonymous.get(url)
         assert shared.status_code == 200
         assert shared.content == api.get(finished_render["outputs"]["video"]).content
-        job, kind, expires, signature = url.rsplit("/", 1)[1].split(".")
-        longer = f"/api/shared/{job}.{kind}.{int(expires) + 999}.{signature}"
+        job, kind, expires, generation, signature = url.rsplit("/", 1)[1].split(".")
+        longer = f"/api/shared/{job}.{kind}.{int(expires) + 999}.{generation}.{signature}"
         assert_error(anonymous.get(longer), 404)
-        assert_error(anonymous.get(f"/api/shared/{job}.srt.{expires}.{signature}"), 404)
+        assert_error(
+            anonymous.get(f"/api/shared/{job}.srt.{expires}.{generation}.{signature}"), 404
+        )
+        assert_error(anonymous.get(f"/api/shared/{job}.{kind}.{expires}.7.{signature}"), 404)
+        assert_error(anonymous.get(f"/api/shared/{job}.{kind}.{expires}.{signature}"), 404)
         assert_error(anonymous.get("/api/shared/garbage"), 404)
+        assert_error(anonymous.get(f"/api/shared/{job}.{kind}.{expires}.{generation}.ü"), 404)
+        assert_error(anonymous.get(f"/api/shared/{job}.{kind}.{expires}.²"), 404)
     poster = api.post(f"/api/renders/{finished_render['id']}/share", json={"file": "poster"})
     assert poster.status_code == 201
+
+
+def legacy_share_link(deployment: Deployment, render_id: str, expires: int) -> str:
+    """A link in the format issued before links could be revoked (no generation in it)."""
+    from reelforge.api.routes.renders import _sign
+    from reelforge.store.db import Database, database_url_for
+    from reelforge.store.users import server_key
+
+    server = deployment.server
+    db = Database(database_url_for(server.data_dir, server.database_url))
+    try:
+        with db.session() as session:
+            key = server_key(session=session, name="share-links")
+    finally:
+        db.dispose()
+    payload = f"{render_id}.video.{expires}"
+    return f"/api/shared/{payload}.{_sign(key, payload)}"
+
+
+def test_revoked_share_links_stop_working(
+    deployment: Deployment,
+    api: httpx.Client,
+    bob_api: httpx.Client,
+    finished_render: dict[str, Any],
+) -> None:
+    render_id = finished_render["id"]
+    share = f"/api/renders/{render_id}/share"
+    video = api.get(finished_render["outputs"]["video"]).content
+    old = [api.post(share, json={}).json()["url"], api.post(share, json={"file": "poster"}).json()]
+    old = [old[0], old[1]["url"], legacy_share_link(deployment, render_id, int(time.time()) + 600)]
+    with deployment.client() as anonymous:
+        for url in old:
+            assert anonymous.get(url, headers={"Range": "bytes=0-9"}).status_code == 206
+        assert_error(bob_api.delete(share), 404)  # not bob's render
+        assert_error(api.delete("/api/renders/nope/share"), 404)
+        assert anonymous.get(old[0]).status_code == 200
+        assert api.delete(share).status_code == 204
+        for url in old:
+            error = assert_error(anonymous.get(url), 410, "token")
+            assert error["code"] == "share_revoked"
+            assert_error(anonymous.get(url, headers={"Range": "bytes=0-99"}), 410)
+        fresh = api.post(share, json={}).json()["url"]
+        ranged = anonymous.get(fresh, headers={"Range": "bytes=0-99"})
+        assert ranged.status_code == 206 and ranged.content == video[:100]
+        assert anonymous.get(fresh).content == video
+        assert api.delete(share).status_code == 204  # again: the fresh link goes too
+        assert_error(anonymous.get(fresh), 410)
+        assert_error(anonymous.get(old[0]), 410)
+    assert api.get(finished_render["outputs"]["video"]).content == video  # the owner still can
 
 
 def test_a_failing_render_reports_why(api: httpx.Client) -> None:
@@ -217,6 +272,7 @@ def test_a_webhook_a_crash_left_unsent_is_sent_on_restart(tmp_path: Path) -> Non
     from sqlalchemy import select, update
 
     from reelforge.api.app import create_app
+    from reelforge.api.webhooks import WebhookPolicy
     from reelforge.store import assets, projects, render_jobs
     from reelforge.store.models import RenderJob, User, utcnow
     from reelforge.store.users import add_user
@@ -225,7 +281,8 @@ def test_a_webhook_a_crash_left_unsent_is_sent_on_restart(tmp_path: Path) -> Non
     threading.Thread(target=server.serve_forever, daemon=True).start()
     try:
         add_user(data_dir=tmp_path, name="crashed")
-        app = create_app(data_dir=tmp_path, lease_seconds=0.2)
+        policy = WebhookPolicy(allow_private=True)  # the receiver is on this machine
+        app = create_app(data_dir=tmp_path, lease_seconds=0.2, webhook_policy=policy)
         context = app.state.context
         with context.db.session() as session:
             owner = session.scalar(select(User.id).where(User.name == "crashed"))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import datetime as dt
 from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
@@ -28,8 +29,10 @@ from reelforge.api.routes import (
     timeline,
 )
 from reelforge.api.schemas import ErrorPublic, document_bodies
+from reelforge.api.webhooks import WebhookPolicy
 from reelforge.store.db import Database, database_url_for
 from reelforge.store.media import MediaStore
+from reelforge.store.throttle import ThrottlePolicy
 from reelforge.store.users import server_key
 
 DEFAULT_MAX_UPLOAD_BYTES = 1024 * 1024 * 1024
@@ -48,13 +51,23 @@ def create_app(
     max_render_jobs: int = 1,
     lease_seconds: float = 15.0,
     web_dir: Path | None = None,
+    webhook_policy: WebhookPolicy | None = None,
 ) -> FastAPI:
     """The API (under `/api`) and, if built, the web editor (at `/`).
 
     Migrates the database on the way; render jobs start running when the app starts serving.
+    The webhook policy and the login throttle come from the settings unless given.
     """
     from reelforge.config import get_settings
 
+    settings = get_settings()
+    webhooks = webhook_policy or WebhookPolicy.from_settings(settings)
+    login_throttle = ThrottlePolicy(
+        max_failures=settings.login_max_failures,
+        max_failures_per_address=settings.login_max_failures_per_ip,
+        window=dt.timedelta(seconds=settings.login_window_seconds),
+        lockout=dt.timedelta(seconds=settings.login_lockout_seconds),
+    )
     data_dir.mkdir(parents=True, exist_ok=True)
     db = Database(database_url_for(data_dir, database_url))
     db.migrate(lock_dir=data_dir)
@@ -63,7 +76,7 @@ def create_app(
     media = MediaStore(
         data_dir / "media",
         max_upload_bytes=max_upload_bytes,
-        max_image_pixels=get_settings().max_image_pixels,
+        max_image_pixels=settings.max_image_pixels,
     )
     coordinator = RenderCoordinator(
         db=db,
@@ -72,9 +85,16 @@ def create_app(
         max_jobs=max_render_jobs,
         lease_seconds=lease_seconds,
         job_view=renders.render_json,
+        webhooks=webhooks,
     )
     context = AppContext(
-        data_dir=data_dir, db=db, media=media, share_key=share_key, coordinator=coordinator
+        data_dir=data_dir,
+        db=db,
+        media=media,
+        share_key=share_key,
+        coordinator=coordinator,
+        webhooks=webhooks,
+        login_throttle=login_throttle,
     )
 
     @contextlib.asynccontextmanager

@@ -7,8 +7,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from reelforge.api.webhooks import WebhookPolicy
 from reelforge.store.db import Database
 from reelforge.store.media import MediaStore
+from reelforge.store.throttle import ThrottlePolicy
 
 if TYPE_CHECKING:
     from reelforge.api.coordinator import RenderCoordinator
@@ -21,6 +23,8 @@ class AppContext:
     media: MediaStore
     share_key: bytes
     coordinator: RenderCoordinator
+    webhooks: WebhookPolicy = field(default_factory=WebhookPolicy)
+    login_throttle: ThrottlePolicy = field(default_factory=ThrottlePolicy)
     # Still frames render in request threads; this bounds how many run at once.
     still_slots: threading.BoundedSemaphore = field(
         default_factory=lambda: threading.BoundedSemaphore(2)

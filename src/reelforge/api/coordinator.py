@@ -20,7 +20,8 @@ from typing import TYPE_CHECKING, Any
 
 import httpx
 
-from reelforge.errors import ReelforgeError, RenderCancelled
+from reelforge.api.webhooks import WebhookPolicy
+from reelforge.errors import ReelforgeError, RenderCancelled, WebhookRefused
 from reelforge.spec import parse_project
 from reelforge.store import render_jobs
 from reelforge.store.assets import OwnerAssetResolver
@@ -50,6 +51,7 @@ class RenderCoordinator:
         lease_seconds: float = 15.0,
         poll_seconds: float = 1.0,
         job_view: Callable[[RenderJob], dict[str, Any]],
+        webhooks: WebhookPolicy | None = None,
     ) -> None:
         self.db = db
         self.media = media
@@ -59,6 +61,7 @@ class RenderCoordinator:
         self.poll_seconds = poll_seconds
         self.worker = f"{uuid.uuid4().hex[:12]}"
         self._job_view = job_view
+        self.webhooks = webhooks or WebhookPolicy()
         self._wake = threading.Event()
         self._stopping = threading.Event()
         self._running: dict[str, threading.Event] = {}
@@ -204,10 +207,13 @@ class RenderCoordinator:
         assert job.webhook is not None
         payload = {"event": "render.finished", "render": self._job_view(job)}
         for attempt in range(WEBHOOK_ATTEMPTS):
-            try:
-                response = httpx.post(job.webhook, json=payload, timeout=10.0)
+            try:  # checked again at each try: the host may resolve elsewhere by now
+                response = self.webhooks.post(job.webhook, payload, timeout=10.0)
                 if response.status_code < 500:
                     break
+            except WebhookRefused as exc:
+                logger.warning("webhook of render %s not sent: %s", job.id, exc)
+                break
             except httpx.HTTPError as exc:
                 logger.warning("webhook of render %s: %s", job.id, exc)
             time.sleep(0.5 * 2**attempt)

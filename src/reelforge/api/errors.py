@@ -16,8 +16,10 @@ from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from reelforge.errors import (
+    AssetInUse,
     CsrfRejected,
     InvalidRequest,
+    LoginThrottled,
     MediaError,
     MusicError,
     NotAuthenticated,
@@ -27,6 +29,7 @@ from reelforge.errors import (
     ReelforgeError,
     RenderError,
     RevisionConflict,
+    ShareRevoked,
     SpeechTooLongError,
     UploadTooLarge,
     VoiceError,
@@ -38,7 +41,10 @@ logger = logging.getLogger("reelforge.api")
 # The most specific class wins (checked in this order).
 STATUS: tuple[tuple[type[ReelforgeError], int], ...] = (
     (NotFound, 404),
+    (ShareRevoked, 410),
+    (LoginThrottled, 429),
     (RevisionConflict, 409),
+    (AssetInUse, 409),
     (NothingToUndo, 409),
     (NotAuthenticated, 401),
     (CsrfRejected, 403),
@@ -61,9 +67,11 @@ HTTP_CODES = {
     405: "method_not_allowed",
     406: "not_acceptable",
     409: "conflict",
+    410: "gone",
     413: "too_large",
     415: "unsupported_media_type",
     416: "range_not_satisfiable",
+    429: "too_many_requests",
 }
 
 
@@ -84,6 +92,8 @@ async def _reelforge_error(_request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, ReelforgeError)
     status = status_of(exc)
     headers = {"WWW-Authenticate": "Bearer"} if status == 401 else {}
+    if isinstance(exc, LoginThrottled):
+        headers["Retry-After"] = str(exc.retry_after)
     return error_response(status, exc.code, exc.message, exc.field, **headers)
 
 

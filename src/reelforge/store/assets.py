@@ -1,28 +1,48 @@
-"""Assets: a user's uploaded media, and the `asset:<id>` references documents make to them."""
+"""Assets: a user's uploaded media, and the `asset:<id>` references documents make to them.
+
+Keeping a file and deleting it are serialised per content hash (PostgreSQL: an advisory lock;
+SQLite: writers run one at a time), so an upload of the same bytes racing a delete never ends
+with a row whose file is gone. Reference checks of edits take a shared lock on the asset row
+and a delete takes an exclusive one, so an edit cannot add a reference to an asset that a
+concurrent delete removes.
+"""
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterator
 from pathlib import Path
 
-from sqlalchemy import select
+from sqlalchemy import func, select, text
 from sqlalchemy.orm import Session
 
-from reelforge.errors import MediaError, NotFound, ProjectError
+from reelforge.errors import AssetInUse, MediaError, NotFound, ProjectError
 from reelforge.spec import ImageVisual, Project, VideoVisual
 from reelforge.store.db import Database, write_transaction
-from reelforge.store.media import MediaInfo, MediaStore, StoredBlob
-from reelforge.store.models import Asset
+from reelforge.store.media import MediaInfo, MediaStore, Upload
+from reelforge.store.models import Asset, RenderJob
+from reelforge.store.models import Project as ProjectRow
 from reelforge.store.projects import RefCheck
+from reelforge.store.render_jobs import UNFINISHED
 
 PREFIX = "asset:"
+logger = logging.getLogger("reelforge.store.assets")
 
 
 def create_asset(
-    *, session: Session, owner_id: str, blob: StoredBlob, info: MediaInfo, filename: str
+    *,
+    session: Session,
+    owner_id: str,
+    media: MediaStore,
+    upload: Upload,
+    info: MediaInfo,
+    filename: str,
 ) -> Asset:
-    """Record an upload for its owner; the same bytes uploaded twice give the same asset."""
+    """Keep an upload's bytes and record them for their owner; the same bytes uploaded twice
+    give the same asset."""
     with write_transaction(session):
+        _lock_content(session, upload.sha256)
+        blob = media.keep(upload)
         existing = session.scalar(
             select(Asset).where(Asset.owner_id == owner_id, Asset.sha256 == blob.sha256)
         )
@@ -48,6 +68,77 @@ def get_asset(*, session: Session, owner_id: str, asset_id: str) -> Asset:
     if asset is None:
         raise NotFound("no such asset", field="assetId")
     return asset
+
+
+def delete_asset(*, session: Session, owner_id: str, asset_id: str, media: MediaStore) -> None:
+    """Delete an asset, and its file when no other asset has the same bytes.
+
+    AssetInUse (and nothing changes) while a project's current document or an unfinished
+    render refers to it.
+    """
+    with write_transaction(session):
+        asset = session.scalar(
+            select(Asset).where(Asset.id == asset_id, Asset.owner_id == owner_id).with_for_update()
+        )
+        if asset is None:
+            raise NotFound("no such asset", field="assetId")
+        ref = PREFIX + asset.id
+        users = _projects_using(session, owner_id, ref)
+        if users:
+            names = ", ".join(f"{title!r} ({project_id})" for project_id, title in users[:5])
+            more = f" and {len(users) - 5} more" if len(users) > 5 else ""
+            projects = "project" if len(users) == 1 else "projects"
+            raise AssetInUse(
+                f"asset {ref} is used by {projects} {names}{more}; remove it from them first",
+                field="assetId",
+            )
+        if _renders_using(session, owner_id, ref):
+            raise AssetInUse(
+                f"asset {ref} is used by a render that has not finished; wait or cancel it",
+                field="assetId",
+            )
+        sha256 = asset.sha256
+        session.delete(asset)
+    with write_transaction(session):
+        _lock_content(session, sha256)
+        shared = session.scalar(select(func.count()).where(Asset.sha256 == sha256))
+        if not shared:
+            try:
+                media.path_for(sha256).unlink(missing_ok=True)
+            except OSError as exc:  # the row is gone; an orphan file is only wasted space
+                logger.warning("cannot remove the file of a deleted asset: %s", exc)
+
+
+def _projects_using(session: Session, owner_id: str, ref: str) -> list[tuple[str, str]]:
+    rows = session.execute(
+        select(ProjectRow.id, ProjectRow.title, ProjectRow.document)
+        .where(ProjectRow.owner_id == owner_id)
+        .order_by(ProjectRow.title, ProjectRow.id)
+    ).all()
+    return [
+        (project_id, title)
+        for project_id, title, document in rows
+        if _refers_to(Project.model_validate(document), ref)
+    ]
+
+
+def _renders_using(session: Session, owner_id: str, ref: str) -> bool:
+    documents = session.scalars(
+        select(RenderJob.document).where(
+            RenderJob.owner_id == owner_id, RenderJob.status.in_(UNFINISHED)
+        )
+    ).all()
+    return any(_refers_to(Project.model_validate(document), ref) for document in documents)
+
+
+def _refers_to(project: Project, ref: str) -> bool:
+    return any(used == ref for _, used, _ in media_refs(project))
+
+
+def _lock_content(session: Session, sha256: str) -> None:
+    """Serialise keeping and removing the file of `sha256` (until the transaction ends)."""
+    if session.get_bind().dialect.name == "postgresql":
+        session.execute(text("SELECT pg_advisory_xact_lock(hashtext(:key))"), {"key": sha256})
 
 
 def list_assets(*, session: Session, owner_id: str) -> list[Asset]:
@@ -76,7 +167,7 @@ def ref_check(*, session: Session, owner_id: str) -> RefCheck:
 
     def check(project: Project) -> None:
         for field, ref, kinds in media_refs(project):
-            asset = _lookup(session, owner_id, ref, field)
+            asset = _lookup(session, owner_id, ref, field, lock=True)
             if asset.kind not in kinds:
                 raise ProjectError(
                     f"asset {ref!r} is {asset.kind}; expected {' or '.join(kinds)}", field=field
@@ -105,14 +196,17 @@ class OwnerAssetResolver:
         return path
 
 
-def _lookup(session: Session, owner_id: str, ref: str, field: str) -> Asset:
+def _lookup(session: Session, owner_id: str, ref: str, field: str, *, lock: bool = False) -> Asset:
+    """The asset a reference names; `lock` holds it (shared) until the transaction ends, so
+    that a concurrent delete waits for the edit that refers to it, or the edit sees it gone."""
     if not ref.startswith(PREFIX):
         raise ProjectError(
             f"media references are {PREFIX}<id> on the server, not {ref!r}", field=field
         )
-    asset = session.scalar(
-        select(Asset).where(Asset.id == ref[len(PREFIX) :], Asset.owner_id == owner_id)
-    )
+    query = select(Asset).where(Asset.id == ref[len(PREFIX) :], Asset.owner_id == owner_id)
+    if lock:
+        query = query.with_for_update(read=True)
+    asset = session.scalar(query)
     if asset is None:
         raise ProjectError(f"unknown asset {ref!r}", field=field)
     return asset

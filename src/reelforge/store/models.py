@@ -169,6 +169,22 @@ class RenderJob(Base):
     lease_owner: Mapped[str | None] = mapped_column(String(64), default=None)
     lease_expires_at: Mapped[dt.datetime | None] = mapped_column(default=None)
     webhook_sent: Mapped[bool] = mapped_column(Boolean, default=False)
+    # Signed share links name the generation they were issued in; revoking bumps it.
+    share_generation: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
     finished_at: Mapped[dt.datetime | None] = mapped_column(default=None)
+
+
+class LoginThrottle(Base):
+    """Recent failed logins of one user name (`user:<name>`) or client address (`ip:<addr>`).
+
+    Kept in the database so that every server process counts the same failures.
+    """
+
+    __tablename__ = "login_throttles"
+
+    key: Mapped[str] = mapped_column(String(160), primary_key=True)
+    failures: Mapped[int] = mapped_column(Integer, default=0)
+    window_start: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    locked_until: Mapped[dt.datetime | None] = mapped_column(default=None)

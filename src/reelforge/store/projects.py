@@ -69,9 +69,9 @@ def validate(document: Any, check_refs: RefCheck) -> ProjectDocument:
 def create_project(
     *, session: Session, owner_id: str, document: Any, check_refs: RefCheck
 ) -> ProjectView:
-    project = validate(document, check_refs)
-    canonical = project.to_document()
-    with write_transaction(session):
+    with write_transaction(session):  # references are checked where the row is written
+        project = validate(document, check_refs)
+        canonical = project.to_document()
         row = Project(owner_id=owner_id, title=project.title, document=canonical)
         session.add(row)
         session.flush()

@@ -14,7 +14,7 @@ from typing import Any
 from sqlalchemy import or_, select, update
 from sqlalchemy.orm import Session
 
-from reelforge.errors import NotFound
+from reelforge.errors import NotFound, ShareRevoked
 from reelforge.store.db import write_transaction
 from reelforge.store.models import RenderJob, utcnow
 
@@ -78,6 +78,32 @@ def request_cancel(*, session: Session, owner_id: str, job_id: str) -> RenderJob
         elif job.status == "running":
             job.cancel_requested = True
             job.updated_at = utcnow()
+    return job
+
+
+def revoke_shares(*, session: Session, owner_id: str, job_id: str) -> int:
+    """Make every share link issued so far for a render stop working; returns the generation
+    that links issued from now on carry."""
+    with write_transaction(session):
+        job = session.scalar(
+            select(RenderJob)
+            .where(RenderJob.id == job_id, RenderJob.owner_id == owner_id)
+            .with_for_update()
+        )
+        if job is None:
+            raise NotFound("no such render", field="renderId")
+        job.share_generation += 1
+        job.updated_at = utcnow()
+        return job.share_generation
+
+
+def get_shared_job(*, session: Session, job_id: str, generation: int) -> RenderJob:
+    """The render a (correctly signed) share link of `generation` names."""
+    job = session.get(RenderJob, job_id)
+    if job is None:
+        raise NotFound("this share link is invalid or has expired", field="token")
+    if job.share_generation != generation:
+        raise ShareRevoked("this share link was revoked", field="token")
     return job
 
 

@@ -15,8 +15,10 @@ from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
 from reelforge.errors import InvalidRequest, NotAuthenticated
+from reelforge.store import throttle
 from reelforge.store.db import Database, database_url_for, write_transaction
 from reelforge.store.models import Credential, ServerSecret, User, utcnow
+from reelforge.store.throttle import ThrottlePolicy
 
 SESSION_LIFETIME = dt.timedelta(days=30)
 LINK_LIFETIME = dt.timedelta(hours=24)
@@ -122,8 +124,22 @@ def redeem_link(*, session: Session, secret: str) -> str:
         return _add_credential(session, credential.user_id, "session", SESSION_LIFETIME)
 
 
-def log_in(*, session: Session, name: str, password: str) -> tuple[AuthUser, str]:
-    """Check a password; return the user and a new session secret."""
+def log_in(
+    *,
+    session: Session,
+    name: str,
+    password: str,
+    address: str | None = None,
+    policy: ThrottlePolicy | None = None,
+) -> tuple[AuthUser, str]:
+    """Check a password; return the user and a new session secret.
+
+    Failures are counted per user name and per client `address`; while either is locked
+    (LoginThrottled), not even the right password signs in. Success clears the name's count.
+    """
+    policy = policy or ThrottlePolicy()
+    keys = policy.limits(name=name, address=address)
+    throttle.check(session=session, keys=keys)
     user = session.scalar(select(User).where(User.name == name))
     stored = user.password_hash if user is not None else None
     try:
@@ -131,7 +147,9 @@ def log_in(*, session: Session, name: str, password: str) -> tuple[AuthUser, str
             raise VerificationError
         _hasher.verify(stored, password)
     except (VerificationError, InvalidHashError):
+        throttle.record_failure(session=session, keys=keys, policy=policy)
         raise NotAuthenticated("wrong user name or password") from None
+    throttle.clear(session=session, key=throttle.user_key(name))
     secret = issue_credential(session=session, user_id=user.id, kind="session")
     return AuthUser(id=user.id, name=user.name, is_owner=user.is_owner), secret
 

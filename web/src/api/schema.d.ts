@@ -37,7 +37,13 @@ export interface paths {
         get: operations["getAsset"];
         put?: never;
         post?: never;
-        delete?: never;
+        /**
+         * Delete Asset
+         * @description Delete an asset (and its file, unless another asset has the same bytes).
+         *
+         *     409, naming the projects, while a project's current document uses it.
+         */
+        delete: operations["deleteAsset"];
         options?: never;
         head?: never;
         patch?: never;
@@ -55,6 +61,9 @@ export interface paths {
         /**
          * Log In
          * @description Check a user name and password and set the session cookie.
+         *
+         *     After repeated failures for a user name or from one address, sign-ins are refused for a
+         *     while (429 with `Retry-After`), even with the right password.
          */
         post: operations["logIn"];
         delete?: never;
@@ -356,6 +365,9 @@ export interface paths {
         /**
          * Start Render
          * @description Queue a render of the project as it is now; returns at once with the job.
+         *
+         *     A `webhook` must be http(s) and resolve to public addresses (unless the server allows
+         *     more); it is checked again when it is called.
          */
         post: operations["startRender"];
         delete?: never;
@@ -635,10 +647,15 @@ export interface paths {
         put?: never;
         /**
          * Share Render
-         * @description A signed link to one output that works without signing in, until it expires.
+         * @description A signed link to one output that works without signing in, until it expires or the
+         *     render's links are revoked.
          */
         post: operations["shareRender"];
-        delete?: never;
+        /**
+         * Revoke Render Shares
+         * @description Revoke every share link issued so far for this render (links issued later work).
+         */
+        delete: operations["revokeRenderShares"];
         options?: never;
         head?: never;
         patch?: never;
@@ -653,7 +670,7 @@ export interface paths {
         };
         /**
          * Get Shared Output
-         * @description An output through a signed share link (no sign-in).
+         * @description An output through a signed share link (no sign-in); 410 once the link is revoked.
          */
         get: operations["getSharedOutput"];
         put?: never;
@@ -1690,6 +1707,44 @@ export interface operations {
             };
         };
     };
+    deleteAsset: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                asset_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description an error */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorPublic"];
+                };
+            };
+            /** @description Successful Response */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description a project (or unfinished render) uses it */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorPublic"];
+                };
+            };
+        };
+    };
     logIn: {
         parameters: {
             query?: never;
@@ -1719,6 +1774,15 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["UserPublic"];
+                };
+            };
+            /** @description too many failed sign-ins; see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorPublic"];
                 };
             };
         };
@@ -2886,6 +2950,35 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["SharePublic"];
                 };
+            };
+        };
+    };
+    revokeRenderShares: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                render_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description an error */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorPublic"];
+                };
+            };
+            /** @description Successful Response */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
         };
     };

@@ -1,13 +1,13 @@
-"""Assets: upload media (probed and validated), list it, fetch it."""
+"""Assets: upload media (probed and validated), list it, fetch it, delete it."""
 
 from __future__ import annotations
 
 from anyio import to_thread
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, Request, Response
 from fastapi.responses import FileResponse
 
 from reelforge.api.deps import ContextDep, CurrentUser, SessionDep
-from reelforge.api.schemas import AssetPublic
+from reelforge.api.schemas import AssetPublic, ErrorPublic
 from reelforge.api.uploads import FILE_FIELD, receive_file
 from reelforge.store import assets
 from reelforge.store.models import Asset
@@ -56,16 +56,20 @@ async def upload_asset(request: Request, context: ContextDep, user: CurrentUser)
     with media.upload() as upload:
         filename = await receive_file(request, upload, limit=media.max_upload_bytes)
         info = await to_thread.run_sync(media.probe, upload.path)
-        blob = media.keep(upload)
 
-    def record() -> AssetPublic:
-        with context.db.session() as session:
-            asset = assets.create_asset(
-                session=session, owner_id=user.id, blob=blob, info=info, filename=filename
-            )
-            return asset_public(asset)
+        def record() -> AssetPublic:
+            with context.db.session() as session:
+                asset = assets.create_asset(
+                    session=session,
+                    owner_id=user.id,
+                    media=media,
+                    upload=upload,
+                    info=info,
+                    filename=filename,
+                )
+                return asset_public(asset)
 
-    return await to_thread.run_sync(record)
+        return await to_thread.run_sync(record)
 
 
 @router.get("", operation_id="listAssets")
@@ -90,3 +94,22 @@ def get_asset(
         filename=asset.filename,
         content_disposition_type="inline",
     )
+
+
+@router.delete(
+    "/{asset_id}",
+    operation_id="deleteAsset",
+    status_code=204,
+    responses={
+        409: {"model": ErrorPublic, "description": "a project (or unfinished render) uses it"}
+    },
+)
+def delete_asset(
+    asset_id: str, session: SessionDep, context: ContextDep, user: CurrentUser
+) -> Response:
+    """Delete an asset (and its file, unless another asset has the same bytes).
+
+    409, naming the projects, while a project's current document uses it.
+    """
+    assets.delete_asset(session=session, owner_id=user.id, asset_id=asset_id, media=context.media)
+    return Response(status_code=204)

@@ -5,8 +5,14 @@ from __future__ import annotations
 from fastapi import APIRouter, Request, Response
 from fastapi.responses import RedirectResponse
 
-from reelforge.api.deps import SESSION_COOKIE, CurrentUser, SessionDep
-from reelforge.api.schemas import LoginCreate, PasswordUpdate, TokenPublic, UserPublic
+from reelforge.api.deps import SESSION_COOKIE, ContextDep, CurrentUser, SessionDep
+from reelforge.api.schemas import (
+    ErrorPublic,
+    LoginCreate,
+    PasswordUpdate,
+    TokenPublic,
+    UserPublic,
+)
 from reelforge.store import users
 
 router = APIRouter(prefix="/auth", tags=["auth"])
@@ -24,12 +30,32 @@ def set_session_cookie(response: Response, request: Request, secret: str) -> Non
     )
 
 
-@router.post("/login", operation_id="logIn")
+@router.post(
+    "/login",
+    operation_id="logIn",
+    responses={
+        429: {"model": ErrorPublic, "description": "too many failed sign-ins; see Retry-After"}
+    },
+)
 def log_in(
-    body: LoginCreate, session: SessionDep, request: Request, response: Response
+    body: LoginCreate,
+    session: SessionDep,
+    context: ContextDep,
+    request: Request,
+    response: Response,
 ) -> UserPublic:
-    """Check a user name and password and set the session cookie."""
-    user, secret = users.log_in(session=session, name=body.username, password=body.password)
+    """Check a user name and password and set the session cookie.
+
+    After repeated failures for a user name or from one address, sign-ins are refused for a
+    while (429 with `Retry-After`), even with the right password.
+    """
+    user, secret = users.log_in(
+        session=session,
+        name=body.username,
+        password=body.password,
+        address=request.client.host if request.client else None,
+        policy=context.login_throttle,
+    )
     set_session_cookie(response, request, secret)
     return UserPublic.model_validate(user)
 

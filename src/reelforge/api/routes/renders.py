@@ -83,10 +83,16 @@ def start_render(
     user: CurrentUser,
     response: Response,
 ) -> RenderPublic:
-    """Queue a render of the project as it is now; returns at once with the job."""
+    """Queue a render of the project as it is now; returns at once with the job.
+
+    A `webhook` must be http(s) and resolve to public addresses (unless the server allows
+    more); it is checked again when it is called.
+    """
     revision, document = projects.get_document(
         session=session, owner_id=user.id, project_id=project_id
     )
+    if body.webhook is not None:
+        context.webhooks.check(str(body.webhook))
     job = render_jobs.create_job(
         session=session,
         owner_id=user.id,
@@ -204,16 +210,24 @@ _output_route("poster", "getRenderPoster", "The poster frame (an image).")
 def share_render(
     render_id: str, body: ShareCreate, session: SessionDep, context: ContextDep, user: CurrentUser
 ) -> SharePublic:
-    """A signed link to one output that works without signing in, until it expires."""
+    """A signed link to one output that works without signing in, until it expires or the
+    render's links are revoked."""
     job = render_jobs.get_job(session=session, owner_id=user.id, job_id=render_id)
     if job.status != "succeeded":
         raise NotFound(f"the render has no outputs (status: {job.status})", field="renderId")
     expires = int(time.time()) + body.expires_in
-    payload = f"{job.id}.{body.file}.{expires}"
+    payload = f"{job.id}.{body.file}.{expires}.{job.share_generation}"
     token = f"{payload}.{_sign(context.share_key, payload)}"
     return SharePublic(
         url=f"/api/shared/{token}", expires_at=dt.datetime.fromtimestamp(expires, dt.UTC)
     )
+
+
+@router.delete("/renders/{render_id}/share", operation_id="revokeRenderShares", status_code=204)
+def revoke_render_shares(render_id: str, session: SessionDep, user: CurrentUser) -> Response:
+    """Revoke every share link issued so far for this render (links issued later work)."""
+    render_jobs.revoke_shares(session=session, owner_id=user.id, job_id=render_id)
+    return Response(status_code=204)
 
 
 shared_router = APIRouter(tags=["renders"])
@@ -226,20 +240,21 @@ shared_router = APIRouter(tags=["renders"])
     responses={200: {"content": {"video/mp4": {}}}},
 )
 def get_shared_output(token: str, session: SessionDep, context: ContextDep) -> FileResponse:
-    """An output through a signed share link (no sign-in)."""
+    """An output through a signed share link (no sign-in); 410 once the link is revoked."""
     invalid = NotFound("this share link is invalid or has expired", field="token")
-    parts = token.split(".")
-    if len(parts) != 4 or not parts[2].isdigit():
+    parts = token.split(".") if token.isascii() else []
+    legacy = len(parts) == 4  # issued before links could be revoked: generation 0, unsigned
+    if legacy:
+        parts.insert(3, "0")
+    if len(parts) != 5 or not (parts[2].isdigit() and parts[3].isdigit()):
         raise invalid
-    job_id, name, expires, signature = parts
-    payload = f"{job_id}.{name}.{expires}"
+    job_id, name, expires, generation, signature = parts
+    payload = f"{job_id}.{name}.{expires}" + ("" if legacy else f".{generation}")
     if not hmac.compare_digest(signature, _sign(context.share_key, payload)):
         raise invalid
     if int(expires) < time.time() or name not in FILES:
         raise invalid
-    job = session.get(RenderJob, job_id)
-    if job is None:
-        raise invalid
+    job = render_jobs.get_shared_job(session=session, job_id=job_id, generation=int(generation))
     return _output(context, job, name)
 
 

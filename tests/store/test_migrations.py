@@ -1,0 +1,49 @@
+"""Migrations upgrade a database that holds data: rows made under 0001 survive 0002."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from alembic import command
+from alembic.config import Config
+from sqlalchemy import select, text
+
+from reelforge.store.db import Database
+from reelforge.store.models import LoginThrottle, RenderJob
+
+MIGRATIONS = Path(__file__).parents[2] / "src" / "reelforge" / "store" / "migrations"
+
+
+def upgrade(db: Database, revision: str) -> None:
+    with db.engine.begin() as connection:
+        config = Config()
+        config.set_main_option("script_location", str(MIGRATIONS))
+        config.attributes["connection"] = connection
+        command.upgrade(config, revision)
+
+
+def test_render_jobs_of_0001_get_share_generation_0(tmp_path: Path) -> None:
+    db = Database(f"sqlite:///{tmp_path / 'old.db'}")
+    try:
+        upgrade(db, "0001")
+        with db.engine.begin() as connection:
+            connection.execute(
+                text("INSERT INTO users (id, name, is_owner, created_at) VALUES ('u', 'u', 0, :t)"),
+                {"t": "2025-01-01 00:00:00"},
+            )
+            connection.execute(
+                text(
+                    "INSERT INTO render_jobs (id, owner_id, project_id, project_revision, "
+                    "document, preview, status, phase, chunks_done, chunks_total, percent, "
+                    "cancel_requested, attempts, webhook_sent, created_at, updated_at) VALUES "
+                    "('j', 'u', 'p', 1, '{}', 0, 'succeeded', 'done', 1, 1, 100, 0, 1, 0, :t, :t)"
+                ),
+                {"t": "2025-01-01 00:00:00"},
+            )
+        db.migrate(lock_dir=tmp_path)
+        with db.session() as session:
+            job = session.get(RenderJob, "j")
+            assert job is not None and job.share_generation == 0 and job.status == "succeeded"
+            assert session.scalars(select(LoginThrottle)).all() == []
+    finally:
+        db.dispose()
