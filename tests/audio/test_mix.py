@@ -179,3 +179,108 @@ def test_music_envelope_fades_and_ducks() -> None:
     assert 20 * np.log10(env[5000] / env[3000]) <= -8
     assert np.abs(np.diff(env)).max() < 0.01  # smooth attack and release
     assert env[12000] == 0.0
+
+
+def _half_tone(path: Path) -> Path:
+    """2 s of sound: a 440 Hz tone in the first second, silence in the second."""
+    x = tone(2.0, 440.0, amplitude=0.3)
+    x[SR:] = 0.0
+    return write_wav(path, x)
+
+
+def _audible_edges(x: np.ndarray) -> list[float]:
+    """Times (10 ms resolution) where the left channel turns audible or silent."""
+    loud = np.abs(x[: len(x) // 480 * 480, 0]).reshape(-1, 480).max(axis=1) > 0.01
+    return [i / 100 for i in np.flatnonzero(np.diff(loud.astype(int))) + 1]
+
+
+@pytest.mark.parametrize("aloop", [True, False], ids=["aloop", "one-input-per-repeat"])
+def test_looping_clip_repeats_its_period_in_step(
+    aloop: bool, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    if not aloop:
+        monkeypatch.setattr("reelforge.audio.mix._ALOOP_MAX_SAMPLES", 1)
+    clip = AudioClip(_half_tone(tmp_path / "half.wav"), 1.0, "video", offset=0.5, duration=6.0,
+                     loop=2.0)  # fmt: skip
+    x = read_wav(mix_timeline([clip], total=8.0, out=tmp_path / "loop.wav"))[1]
+    assert x.shape == (8 * SR, 2)
+    # the period starts 0.5 s in: tone for 0.5 s, then a second of silence, a second of tone...
+    assert _audible_edges(x) == [1.0, 1.5, 2.5, 3.5, 4.5, 5.5, 6.5, 7.0]
+    for lo, hi in [(1.1, 1.4), (2.6, 3.4), (4.6, 5.4), (6.6, 6.9)]:
+        rms = np.sqrt((x[round(lo * SR) : round(hi * SR), 0] ** 2).mean())
+        assert 20 * np.log10(rms) > -30, (lo, hi)
+
+
+def test_both_ways_of_looping_give_the_same_samples(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    src = write_wav(tmp_path / "v.wav", speech_like(1.3, seed=5, rate=44_100), rate=44_100)
+    clip = AudioClip(src, 0.25, "video", offset=0.4, duration=4.0, loop=1.3, fade_in=0.1,
+                     fade_out=0.3)  # fmt: skip
+    a = read_wav(mix_timeline([clip], total=5.0, out=tmp_path / "a.wav"))[1]
+    monkeypatch.setattr("reelforge.audio.mix._ALOOP_MAX_SAMPLES", 1)
+    b = read_wav(mix_timeline([clip], total=5.0, out=tmp_path / "b.wav"))[1]
+    assert np.abs(a).max() > 0.1
+    assert np.array_equal(a, b)
+
+
+def test_clip_fades_in_and_out(media: Path, tmp_path: Path) -> None:
+    clip = AudioClip(media / "video.wav", 1.0, "video", duration=2.0, fade_in=0.5, fade_out=0.5)
+    x = read_wav(mix_timeline([clip], total=4.0, out=tmp_path / "f.wav"))[1][:, 0]
+
+    def rms(lo: float, hi: float) -> float:
+        return float(np.sqrt((x[round(lo * SR) : round(hi * SR)] ** 2).mean()))
+
+    body = rms(1.6, 2.4)
+    assert rms(1.0, 1.1) < 0.3 * body and rms(2.9, 3.0) < 0.3 * body
+    assert rms(1.2, 1.3) < rms(1.35, 1.45) < body  # rising
+    assert np.abs(x[round(2.999 * SR) :]).max() < 0.01 * np.abs(x).max()
+
+
+@pytest.mark.parametrize(("sound", "ducked"), [("tone", True), ("silence", False)])
+def test_music_ducks_under_audible_video_sound_only(
+    sound: str, ducked: bool, media: Path, tmp_path: Path
+) -> None:
+    src = media / "video.wav"
+    if sound == "silence":
+        src = write_wav(tmp_path / "silent.wav", np.zeros((4 * SR, 2)))
+    clips = [AudioClip(src, 4.0, "video", duration=4.0)]
+    out = mix_timeline(clips, total=12.0, out=tmp_path / "d.wav", music=media / "music.wav",
+                       music_volume=0.5)  # fmt: skip
+    music = band_rms_db(read_wav(out)[1], 90, 130)
+    drop = _window(music, 2.5, 3.5) - _window(music, 4.3, 7.7)
+    if ducked:
+        assert drop == pytest.approx(12.0, abs=1.0)
+        # the same attack and release as under speech
+        speech = mix_timeline([AudioClip(src, 4.0, "speech", duration=4.0)], total=12.0,
+                              out=tmp_path / "s.wav", music=media / "music.wav",
+                              music_volume=0.5)  # fmt: skip
+        under_speech = band_rms_db(read_wav(speech)[1], 90, 130)
+        assert np.abs(music[30:90] - under_speech[30:90]).max() < 1.0
+    else:
+        assert abs(drop) < 1.0
+
+
+def test_mix_with_looped_ducking_video_sound_is_deterministic(media: Path, tmp_path: Path) -> None:
+    clips = [
+        AudioClip(
+            media / "video.wav",
+            1.0,
+            "video",
+            offset=0.7,
+            duration=7.0,
+            loop=2.5,
+            fade_in=0.2,
+            fade_out=0.2,
+        ),  # fmt: skip
+        *_speech_clips(media),
+    ]
+    odd = tmp_path / "a folder, with 'odd' [names]"  # the level readings are written in here
+    mixes = [
+        read_wav(mix_timeline(clips, total=12.0, out=odd / f"{i}.wav", music=media / "music.wav"))[
+            1
+        ]
+        for i in range(2)
+    ]
+    assert np.array_equal(mixes[0], mixes[1])
+    assert np.abs(mixes[0]).max() > 0.1

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import itertools
+import os
 import subprocess
 from pathlib import Path
 
@@ -180,3 +181,84 @@ def test_own_track_of_another_kind_or_missing(tmp_path: Path) -> None:
         fit_track(video, 5.0, cache_dir=tmp_path)
     with pytest.raises(MediaError, match="gone.mp3"):
         fit_track(tmp_path / "gone.mp3", 5.0, cache_dir=tmp_path)
+
+
+def _reference_music(style: str, seed: int, seconds: float, work: Path) -> np.ndarray:
+    """The track as it was made before the lossless intermediate: FluidSynth into a raw float
+    file, measured, then finished from that file."""
+    from reelforge.audio.music.generator import _fade_out_seconds
+    from reelforge.audio.music.midi import write_midi
+    from reelforge.audio.music.stem import RawReader, level_gain, measure_raw, write_stem
+    from reelforge.audio.music.synth import render_midi
+
+    piece = compose(get_style(style), seed, seconds)
+    write_midi(work / "piece.mid", piece.parts, bpm=piece.bpm)
+    render_midi(work / "piece.mid", work / "piece.f32")
+    loudness, peak = measure_raw(work / "piece.f32")
+    write_stem(RawReader(work / "piece.f32"), work / "ref.wav", samples=round(seconds * SR),
+               gain=level_gain(loudness, peak), fade_out=_fade_out_seconds(seconds),
+               name="reference")  # fmt: skip
+    return read_wav(work / "ref.wav")[1]
+
+
+@pytest.mark.parametrize(("style", "seed", "seconds"), [("cinematic", 3, 12.5), ("upbeat", 8, 5.0)])
+def test_generated_music_is_bit_exact_with_the_raw_pipeline(
+    style: str, seed: int, seconds: float, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The streamed path (pipe → WavPack) is for long tracks; make these short ones take it.
+    monkeypatch.setattr("reelforge.audio.music.generator.STREAMED_SYNTHESIS_SECONDS", 1.0)
+    made = read_wav(generate_music(style, seed, seconds, cache_dir=tmp_path / "cache"))[1]
+    assert np.array_equal(made, _reference_music(style, seed, seconds, tmp_path))
+    assert not list((tmp_path / "cache" / "music").glob("*/")), "no work folder is left behind"
+
+
+def test_decoded_reader_reads_any_range(tmp_path: Path) -> None:
+    from reelforge.audio.music.stem import DecodedReader
+
+    rng = np.random.default_rng(4)
+    x = (rng.standard_normal((100_003, 2)) * 0.3).astype("<f4")
+    x.tofile(tmp_path / "x.f32")
+    subprocess.run(
+        [ffmpeg_exe(), "-v", "error", "-y", "-f", "f32le", "-ar", str(SR), "-ac", "2",
+         "-i", str(tmp_path / "x.f32"), "-c:a", "wavpack", str(tmp_path / "x.wv")],
+        check=True,
+    )  # fmt: skip
+    reader = DecodedReader(tmp_path / "x.wv")
+    assert reader.frames == len(x)
+    for lo, hi in [(0, 10), (10, 70_000), (99_990, 100_010), (5, 6), (50_000, 50_000)]:
+        assert np.array_equal(reader.read(lo, hi), x[lo:hi]), (lo, hi)
+    reader.close()
+
+
+@pytest.mark.timeout(60)
+@pytest.mark.parametrize("streamed", [True, False])
+def test_a_failing_synthesis_is_a_music_error_and_leaves_nothing(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, streamed: bool
+) -> None:
+    if streamed:
+        monkeypatch.setattr("reelforge.audio.music.generator.STREAMED_SYNTHESIS_SECONDS", 1.0)
+    # A FluidSynth that fails before it opens its output: FFmpeg, waiting to read, is stopped.
+    bin_dir = tmp_path / "bin"
+    bin_dir.mkdir()
+    fake = bin_dir / "fluidsynth"
+    fake.write_text("#!/bin/sh\necho 'fluidsynth: error: no soundfont here' >&2\nexit 3\n")
+    fake.chmod(0o755)
+    monkeypatch.setenv("PATH", f"{bin_dir}:{os.environ['PATH']}")
+    with pytest.raises(MusicError, match="no soundfont here"):
+        generate_music("lofi", 1, 3.0, cache_dir=tmp_path / "cache")
+    assert not any((tmp_path / "cache" / "music").iterdir())
+
+
+@pytest.mark.timeout(60)
+def test_a_failing_encode_stops_the_synthesis(tmp_path: Path) -> None:
+    from reelforge.audio.music.midi import write_midi
+    from reelforge.audio.music.synth import render_midi_lossless
+    from reelforge.errors import FFmpegError
+
+    piece = compose(get_style("ambient"), 1, 20.0)
+    write_midi(tmp_path / "piece.mid", piece.parts, bpm=piece.bpm)
+    taken = tmp_path / "out.wv"
+    taken.mkdir()  # FFmpeg cannot write its output here
+    with pytest.raises(FFmpegError):
+        render_midi_lossless(tmp_path / "piece.mid", taken)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["out.wv", "piece.mid"]

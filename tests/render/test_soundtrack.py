@@ -13,7 +13,7 @@ import pytest
 import srt
 import webvtt
 
-from helpers import document
+from helpers import color_scene, document
 from reelforge.audio.mix import measure_loudness
 from reelforge.audio.tts import regenerate_voiceover
 from reelforge.audio.tts.catalog import bundled_model_path
@@ -193,3 +193,124 @@ def test_fit_speech_speeds_narration_into_a_fixed_duration(
             resolver=resolver,
             options=RenderOptions(cache_dir=cache_dir, fit_speech=True),
         )
+
+
+@pytest.fixture(scope="module")
+def half_tone_clip(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A 2 s video whose sound is a 440 Hz tone in its first second and silence in its second."""
+    import subprocess
+
+    from reelforge.config import ffmpeg_exe
+
+    out = tmp_path_factory.mktemp("clips") / "half-tone.mp4"
+    subprocess.run(
+        [ffmpeg_exe(), "-v", "error", "-y",
+         "-f", "lavfi", "-i", "testsrc2=s=320x240:r=25:d=2",
+         "-f", "lavfi", "-i", "sine=f=440:d=2:sample_rate=48000",
+         "-af", "volume=enable='gte(t,1)':volume=0",
+         "-c:v", "libx264", "-preset", "ultrafast", "-pix_fmt", "yuv420p",
+         "-c:a", "aac", "-shortest", str(out)],
+        check=True,
+    )  # fmt: skip
+    return out
+
+
+def _band_levels(samples: np.ndarray, rate: int, lo: float, hi: float) -> np.ndarray:
+    """dB level of the lo–hi Hz band per 50 ms window."""
+    from scipy.signal import butter, sosfilt
+
+    y = sosfilt(butter(4, (lo, hi), btype="bandpass", fs=rate, output="sos"), samples)
+    win = rate // 20
+    frames = y[: len(y) // win * win].reshape(-1, win)
+    return 20 * np.log10(np.sqrt((frames**2).mean(axis=1)) + 1e-12)
+
+
+def _level(levels: np.ndarray, start: float, end: float) -> float:
+    return float(np.median(levels[round(start * 20) : round(end * 20)]))
+
+
+def test_looped_video_sound_loops_with_the_picture(
+    half_tone_clip: Path, media_dir: Path, cache_dir: Path, tmp_path: Path
+) -> None:
+    video = {"type": "video", "src": str(half_tone_clip), "muted": False, "loop": True,
+             "start": 0.5}  # fmt: skip
+    doc = document(
+        color_scene("#202020", 1.0),
+        {"duration": 6.0, "visual": video},
+        color_scene("#202020", 1.0),
+    )
+    result = render_project(
+        parse_project(doc),
+        resolver=DirectoryResolver(media_dir),
+        out=tmp_path / "loop.mp4",
+        options=RenderOptions(cache_dir=cache_dir),
+    )
+    samples, rate = _mono(result.video)
+    assert abs(len(samples) - 8.0 * rate) <= 1024
+    tone = _band_levels(samples, rate, 380, 500)
+    first = _level(tone, 1.05, 1.45)  # the rest of the clip's first second, from `start`
+    # The picture shows clip time (0.5 + t) mod 2 at scene time t: the tone sounds while that
+    # is in the clip's first second, in every loop, and the silence comes round with it too.
+    for lo, hi in [(2.55, 3.45), (4.55, 5.45), (6.55, 6.95)]:  # loops 2, 3 and 4
+        assert _level(tone, lo, hi) == pytest.approx(first, abs=1.5), (lo, hi)
+    for lo, hi in [(0.1, 0.9), (1.6, 2.4), (3.6, 4.4), (5.6, 6.4), (7.1, 7.9)]:
+        assert _level(tone, lo, hi) < first - 40, (lo, hi)
+
+
+@pytest.fixture(scope="module")
+def music_tone(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A steady 110 Hz tone as the project's own music track."""
+    from scipy.io import wavfile
+
+    t = np.arange(20 * 48_000) / 48_000
+    mono = np.round(0.25 * np.sin(2 * np.pi * 110 * t) * 32767).astype(np.int16)
+    path = tmp_path_factory.mktemp("music") / "tone110.wav"
+    wavfile.write(path, 48_000, np.stack([mono, mono], axis=1))
+    return path
+
+
+@pytest.mark.parametrize(("muted", "drop"), [(False, 12.0), (True, 0.0)])
+def test_music_ducks_under_unmuted_video_sound(
+    muted: bool, drop: float, music_tone: Path, media_dir: Path, cache_dir: Path, tmp_path: Path
+) -> None:
+    doc = document(
+        color_scene("#202020", 4.0),
+        {"duration": 4.0, "visual": {"type": "video", "src": "clip.mp4", "muted": muted}},
+        color_scene("#202020", 4.0),
+        music={"enabled": True, "src": str(music_tone), "volume": 0.5, "ducking": True},
+    )
+    result = render_project(
+        parse_project(doc),
+        resolver=DirectoryResolver(media_dir),
+        out=tmp_path / "duck.mp4",
+        options=RenderOptions(cache_dir=cache_dir),
+    )
+    samples, rate = _mono(result.video)
+    music = _band_levels(samples, rate, 90, 130)
+    # after the music's fade in, against the video scene (its clip's 440 Hz tone, looped)
+    assert _level(music, 2.5, 3.5) - _level(music, 4.4, 7.6) == pytest.approx(drop, abs=1.5)
+    tone = _band_levels(samples, rate, 380, 500)
+    assert (_level(tone, 4.4, 7.6) - _level(tone, 2.5, 3.5) > 30) is not muted
+
+
+def test_video_sound_fades_with_its_transition_and_stops_at_the_cut(
+    media_dir: Path, cache_dir: Path, tmp_path: Path
+) -> None:
+    video = {"type": "video", "src": "clip.mp4", "muted": False, "loop": True}
+    doc = document(
+        {"duration": 3.0, "visual": video, "transition": {"type": "crossfade", "duration": 1.0}},
+        color_scene("#202020", 2.0),
+    )
+    result = render_project(
+        parse_project(doc),
+        resolver=DirectoryResolver(media_dir),
+        out=tmp_path / "fade.mp4",
+        options=RenderOptions(cache_dir=cache_dir),
+    )
+    samples, rate = _mono(result.video)
+    tone = _band_levels(samples, rate, 380, 500)
+    full = _level(tone, 0.5, 2.4)
+    # the half of the crossfade before the cut: [2.5, 3.0) fades out; after the cut, silence
+    fading = [_level(tone, 2.6, 2.75), _level(tone, 2.8, 2.95)]
+    assert full - 1.5 > fading[0] > fading[1] and fading[1] < full - 6, (full, fading)
+    assert _level(tone, 3.05, 4.95) < full - 40

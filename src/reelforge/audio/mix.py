@@ -9,9 +9,10 @@ FFmpeg passes over one streaming filter graph (nothing is held in Python memory)
    for the loudness the limiter took away.
 
 Clips are laid on a few "lanes" of non-overlapping clips, each lane one `concat` of fixed-length
-segments, so an hour with hundreds of clips mixes only a handful of streams. The music is
-multiplied by one gain envelope (volume, fade in, fade out, ducking under speech) that is
-computed here in numpy at 1 kHz.
+segments, so an hour with hundreds of clips mixes only a handful of streams. A looping clip (a
+looped video's sound) repeats its file's first `loop` seconds, decoded once. The music is
+multiplied by one gain envelope (volume, fade in, fade out, ducking under speech and under
+video sound where it is audible) that is computed here in numpy at 1 kHz.
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ import math
 import tempfile
 import threading
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Literal
 
@@ -46,13 +47,22 @@ _LIMITER_MARGIN_DB = 0.5
 _LIMITED_PASSES = 3  # writes of a limited mix, each measured; the last one is kept
 _LOUDNESS_TOLERANCE = 0.2  # LU; leaves room for the AAC encode, which loses about 0.1
 _MAX_LIMITING_DB = 6.0  # gain a correction may add beyond the plain gain
+AUDIBLE_DB = -50.0  # video sound above this RMS level (before the mix) ducks the music
+AUDIBLE_WINDOW = 0.05  # seconds per level reading of the video sound
+_ALOOP_MAX_SAMPLES = 30 * SAMPLE_RATE  # longer loop periods play as one input per repeat
 
 __all__ = ["AudioClip", "measure_loudness", "mix_timeline"]
 
 
 @dataclass(frozen=True)
 class AudioClip:
-    """One sound on the timeline: narration (`speech`, ducks the music) or a video's sound."""
+    """One sound on the timeline: narration (`speech`, ducks the music) or a video's sound
+    (ducks the music where it is audible).
+
+    A clip with a `loop` period plays the file's first `loop` seconds over and over (silence
+    pads a file shorter than that), starting `offset` seconds into the period, for `duration`
+    (required then). `fade_in` and `fade_out` ramp its first and last seconds.
+    """
 
     path: Path
     start: float  # timeline seconds where it begins
@@ -60,6 +70,9 @@ class AudioClip:
     offset: float = 0.0  # seconds into the file
     duration: float | None = None  # None = to the file's end (cut at the timeline end anyway)
     gain: float = 1.0
+    loop: float | None = None
+    fade_in: float = 0.0
+    fade_out: float = 0.0
 
 
 @dataclass(frozen=True)
@@ -74,6 +87,8 @@ class _Placed:
 def _place(clips: Sequence[AudioClip], total_samples: int) -> list[_Placed]:
     placed = []
     for clip in clips:
+        if clip.loop is not None and (clip.duration is None or clip.loop <= 0):
+            raise ValueError("a looping clip needs a positive loop period and a duration")
         if clip.duration is None:
             try:
                 seconds = probe_audio(clip.path) - clip.offset
@@ -84,8 +99,30 @@ def _place(clips: Sequence[AudioClip], total_samples: int) -> list[_Placed]:
         start = round(clip.start * SAMPLE_RATE)
         length = min(round(seconds * SAMPLE_RATE), total_samples - start)
         if length > 0 and start >= 0 and clip.gain > 0:
-            placed.append(_Placed(clip, start, length))
+            placed += _unloop(_Placed(clip, start, length))
     return placed
+
+
+def _unloop(item: _Placed) -> list[_Placed]:
+    """A looping clip as plain clips where that is cheap: one when it never reaches the end of
+    its period, one per repeat when the period is too long for `aloop` to hold in memory."""
+    clip = item.clip
+    if clip.loop is None:
+        return [item]
+    period = max(1, round(clip.loop * SAMPLE_RATE))
+    first = round(clip.offset * SAMPLE_RATE) % period
+    if first + item.length > period and period <= _ALOOP_MAX_SAMPLES:
+        return [item]
+    pieces: list[_Placed] = []
+    done, position = 0, first
+    while done < item.length:
+        n = min(period - position, item.length - done)
+        piece = replace(clip, offset=position / SAMPLE_RATE, loop=None,
+                        fade_in=clip.fade_in if done == 0 else 0.0,
+                        fade_out=clip.fade_out if done + n == item.length else 0.0)  # fmt: skip
+        pieces.append(_Placed(piece, item.start + done, n))
+        done, position = done + n, 0
+    return pieces
 
 
 def _lanes(placed: list[_Placed]) -> list[list[_Placed]]:
@@ -113,7 +150,7 @@ def music_envelope(
     speech: Sequence[tuple[float, float]], *, total: float, volume: float, ducking: bool
 ) -> np.ndarray:
     """The music's gain at ENVELOPE_RATE: volume × fade in × fade out × ducking under `speech`
-    (a list of (start, end) seconds)."""
+    (a list of (start, end) seconds of speech or audible video sound)."""
     n = max(1, math.ceil(total * ENVELOPE_RATE) + 1)
     env = np.full(n, volume, dtype=np.float64)
     fade_in = max(1, round(min(MUSIC_FADE_IN, total / 4) * ENVELOPE_RATE))
@@ -163,6 +200,41 @@ def _silence(samples: int | None) -> list[Filter]:
     return [Filter.of("anullsrc", r=SAMPLE_RATE, cl="stereo"), *_stereo48(), *tail]
 
 
+def _clip_source(graph: FilterGraph, item: _Placed) -> tuple[str, list[Filter]]:
+    """The clip's input and the filters that make it exactly `item.length` samples of 48 kHz
+    stereo: its file from `offset` on, or its looped period from `offset` on."""
+    clip = item.clip
+    if clip.loop is None:
+        seconds = item.length / SAMPLE_RATE + 0.1
+        options = ["-ss", f"{clip.offset:.6f}"] if clip.offset > 0 else []
+        source = graph.add_input(str(clip.path), *options, "-t", f"{seconds:.6f}", stream="a:0")
+        return source, [*_stereo48(), Filter.of("atrim", end_sample=item.length)]
+    # One period decoded once and repeated by `aloop`: every repeat is exactly `period`
+    # samples, so the sound stays in step with a picture that loops with the same period.
+    period = max(1, round(clip.loop * SAMPLE_RATE))
+    first = round(clip.offset * SAMPLE_RATE) % period
+    source = graph.add_input(str(clip.path), "-t", f"{period / SAMPLE_RATE + 0.1:.6f}",
+                             stream="a:0")  # fmt: skip
+    return source, [
+        *_stereo48(),
+        *_exact(period),
+        Filter.of("aloop", loop=-1, size=period),
+        Filter.of("atrim", start_sample=first, end_sample=first + item.length),
+        Filter.of("asetpts", expr="N/SR/TB"),
+    ]
+
+
+def _clip_fades(item: _Placed) -> list[Filter]:
+    fades = []
+    fade_in = min(item.length, round(item.clip.fade_in * SAMPLE_RATE))
+    fade_out = min(item.length, round(item.clip.fade_out * SAMPLE_RATE))
+    if fade_in > 0:
+        fades.append(Filter.of("afade", t="in", ss=0, ns=fade_in))
+    if fade_out > 0:
+        fades.append(Filter.of("afade", t="out", ss=item.length - fade_out, ns=fade_out))
+    return fades
+
+
 def _build_mix(
     lanes: list[list[_Placed]], music: Path | None, envelope: Path | None, total_samples: int
 ) -> tuple[FilterGraph, str]:
@@ -175,16 +247,13 @@ def _build_mix(
             segments.append(graph.chain([], *_silence(lane[0].start), label=f"l{li}s"))
         for ci, item in enumerate(lane):
             nxt = lane[ci + 1].start if ci + 1 < len(lane) else total_samples
-            seconds = item.length / SAMPLE_RATE + 0.1
-            options = ["-ss", f"{item.clip.offset:.6f}"] if item.clip.offset > 0 else []
-            source = graph.add_input(str(item.clip.path), *options, "-t", f"{seconds:.6f}",
-                                     stream="a:0")  # fmt: skip
+            source, head = _clip_source(graph, item)
             segments.append(
                 graph.chain(
                     source,
-                    *_stereo48(),
-                    Filter.of("atrim", end_sample=item.length),
+                    *head,
                     Filter.of("volume", volume=f"{item.clip.gain:.6f}"),
+                    *_clip_fades(item),
                     *_exact(nxt - item.start),
                     label=f"l{li}c{ci}",
                 )
@@ -279,6 +348,9 @@ def mix_timeline(
                 for p in placed
                 if p.clip.kind == "speech"
             ]
+            video = [p for p in placed if p.clip.kind == "video"]
+            if ducking and video:
+                speech += _audible_spans(video, total_samples, work, cancel)
             env = music_envelope(speech, total=total, volume=music_volume, ducking=ducking)
             envelope = work / "envelope.f32"
             np.repeat(env[:, None], 2, axis=1).astype("<f4").tofile(envelope)
@@ -293,6 +365,39 @@ def mix_timeline(
                 _normalise(mixer, wav, loudness=loudness, peak=peak, target_lufs=target_lufs,
                            true_peak_db=true_peak_db)  # fmt: skip
     return out
+
+
+def _audible_spans(
+    video: list[_Placed], total_samples: int, work: Path, cancel: threading.Event | None
+) -> list[tuple[float, float]]:
+    """(start, end) timeline seconds where the video sound is audible: its RMS level is above
+    AUDIBLE_DB for most of a window of AUDIBLE_WINDOW seconds. The music ducks there, as under
+    speech, but not under a silent soundtrack or a silent stretch of one."""
+    # The mean square at ENVELOPE_RATE (squared, then averaged by the resampler's low-pass):
+    # 4 bytes a millisecond, and no file name inside the filter graph.
+    power = work / "video-power.f32"
+    mixer = _Mixer(_lanes(video), None, None, total_samples, work, cancel)
+    mixer.run(
+        [
+            Filter.of("aformat", sample_fmts="flt", channel_layouts="mono"),
+            Filter.of("aeval", exprs="val(0)*val(0)"),
+            Filter.of("aresample", osr=ENVELOPE_RATE),
+        ],
+        ["-f", "f32le", str(power)],
+    )
+    size = round(AUDIBLE_WINDOW * ENVELOPE_RATE)
+    mean_square = np.fromfile(power, dtype="<f4")
+    padded = np.zeros(math.ceil(len(mean_square) / size) * size, dtype=np.float32)
+    padded[: len(mean_square)] = mean_square
+    # the median, not the mean: the low-pass smears a sound's edges over ~16 ms, which must not
+    # make the window next to it count
+    windows = np.median(padded.reshape(-1, size), axis=1)
+    audible = np.concatenate([[False], windows > 10 ** (AUDIBLE_DB / 10), [False]])
+    edges = np.flatnonzero(np.diff(audible.astype(np.int8)))
+    return [
+        (a * AUDIBLE_WINDOW, b * AUDIBLE_WINDOW)
+        for a, b in zip(edges[::2].tolist(), edges[1::2].tolist(), strict=True)
+    ]
 
 
 def _normalise(

@@ -10,9 +10,12 @@ from pathlib import Path
 from typing import Any
 
 from reelforge.timeline.assets import content_hash
-from reelforge.timeline.model import MusicBed, Timeline
+from reelforge.timeline.model import MusicBed, Timeline, TimelineScene, VideoClip
 
-MIX_VERSION = 2  # 2: limited mixes are corrected to the target loudness
+# 2: limited mixes are corrected to the target loudness; 3: a looped video's sound loops with
+# it, fades with the scene's transitions, and the music ducks under it
+MIX_VERSION = 3
+CLICK_FADE = 0.01  # seconds: the shortest fade of a video's sound at a cut
 
 SAMPLE_RATE = 48000
 
@@ -41,6 +44,7 @@ def build_soundtrack(
     clips = [AudioClip(path=path, start=start, kind="speech") for start, path in speech]
     for scene in sounds:
         assert scene.video_audio is not None
+        before = timeline.scenes[scene.index - 1] if scene.index > 0 else None
         clips.append(
             AudioClip(
                 path=Path(scene.video_audio.path),
@@ -48,6 +52,10 @@ def build_soundtrack(
                 kind="video",
                 offset=scene.video_start,
                 duration=scene.frames / fps,
+                loop=_loop_period(scene),
+                # a transition is centred on the cut: the sound fades over the scene's part of it
+                fade_in=max(CLICK_FADE, _half_after(before) / fps),
+                fade_out=max(CLICK_FADE, scene.transition_frames // 2 / fps),
             )
         )
     music_path: Path | None = None
@@ -72,12 +80,28 @@ def build_soundtrack(
     return cached
 
 
+def _loop_period(scene: TimelineScene) -> float | None:
+    """The period of a looping video's sound: the video's length, as the picture loops it."""
+    visual = scene.content.visual
+    if isinstance(visual, VideoClip) and visual.loop and visual.duration > 0:
+        return visual.duration
+    return None
+
+
+def _half_after(scene: TimelineScene | None) -> int:
+    """Frames of the transition out of `scene` that fall after its cut."""
+    if scene is None:
+        return 0
+    return scene.transition_frames - scene.transition_frames // 2
+
+
 def _mix_key(clips: list[Any], music: Path | None, timeline: Timeline, bed: MusicBed | None) -> str:
     parts: list[object] = [MIX_VERSION, timeline.total_frames, timeline.fps]
     for clip in clips:
         parts.append(
-            (content_hash(clip.path), clip.start, clip.kind, clip.offset, clip.duration, clip.gain)
-        )
+            (content_hash(clip.path), clip.start, clip.kind, clip.offset, clip.duration, clip.gain,
+             clip.loop, clip.fade_in, clip.fade_out)
+        )  # fmt: skip
     parts.append(content_hash(music) if music else None)
     parts.append((bed.volume, bed.ducking) if bed else None)
     return hashlib.sha256(json.dumps(parts, default=str).encode()).hexdigest()

@@ -9,6 +9,7 @@ import av
 
 from reelforge.audio.music.stem import (
     SAMPLE_RATE,
+    RawReader,
     decode_to_raw,
     level_gain,
     measure_raw,
@@ -85,7 +86,6 @@ def fit_track(src: Path, seconds: float, *, cache_dir: Path) -> Path:
             raise MusicError(f"{src.name}: the audio could not be decoded ({exc})") from exc
         loudness, peak = measure_raw(raw)
         gain = level_gain(loudness, peak)
-        write_stem(
-            raw, out, samples=samples, gain=gain, fade_out=min(FADE_OUT_SECONDS, seconds / 4)
-        )
+        write_stem(RawReader(raw), out, samples=samples, gain=gain,
+                   fade_out=min(FADE_OUT_SECONDS, seconds / 4), name=raw.name)  # fmt: skip
     return out

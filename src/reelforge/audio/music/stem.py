@@ -11,7 +11,9 @@ import threading
 import wave
 from contextlib import closing
 from pathlib import Path
+from typing import Protocol
 
+import av
 import numpy as np
 import numpy.typing as npt
 
@@ -67,7 +69,17 @@ def _fade(n: int, *, rising: bool) -> Block:
     return curve.astype(np.float32)[:, None]
 
 
-class _RawReader:
+class StemReader(Protocol):
+    """Frame ranges of a float stereo 48 kHz stem."""
+
+    frames: int
+
+    def read(self, lo: int, hi: int) -> Block: ...
+
+    def close(self) -> None: ...
+
+
+class RawReader:
     """Reads frame ranges of a raw float stereo file with plain reads (no mapping, so the
     process does not keep the whole file resident)."""
 
@@ -84,7 +96,56 @@ class _RawReader:
         self._file.close()
 
 
-def _looped(src: _RawReader, start: int, stop: int, crossfade: int) -> Block:
+class DecodedReader:
+    """Reads frame ranges of a losslessly compressed float stereo 48 kHz file (WavPack),
+    decoding it in order; a read that goes back starts decoding again from the top."""
+
+    def __init__(self, path: Path) -> None:
+        self._path = path
+        self._container: av.container.InputContainer | None = None
+        self._open()
+        stream = self._stream()
+        if stream.duration is not None and stream.time_base is not None:
+            self.frames = round(stream.duration * stream.time_base * SAMPLE_RATE)
+        else:  # no length in the header: count the samples once
+            self.frames = sum(frame.samples for frame in self._frames)
+            self._open()
+
+    def _stream(self) -> av.AudioStream:
+        assert self._container is not None
+        return self._container.streams.audio[0]
+
+    def _open(self) -> None:
+        self.close()
+        self._container = av.open(str(self._path))
+        self._frames = self._container.decode(self._stream())
+        self._start = 0  # frame number of the first buffered frame
+        self._buffer = np.zeros((0, CHANNELS), dtype=np.float32)
+
+    def read(self, lo: int, hi: int) -> Block:
+        if lo < self._start:
+            self._open()
+        blocks, end = [self._buffer], self._start + len(self._buffer)
+        while end < hi:
+            frame = next(self._frames, None)
+            if frame is None:
+                break
+            data = frame.to_ndarray()  # planar: (channels, samples); packed: (1, samples × ch)
+            block = data.T if frame.format.is_planar else data.reshape(-1, CHANNELS)
+            blocks.append(block.astype(np.float32, copy=False))
+            end += len(blocks[-1])
+        buffer = np.concatenate(blocks) if len(blocks) > 1 else blocks[0]
+        skip = min(len(buffer), lo - self._start)
+        self._buffer, self._start = buffer[skip:], self._start + skip
+        return self._buffer[: hi - lo].copy()
+
+    def close(self) -> None:
+        if self._container is not None:
+            self._container.close()
+            self._container = None
+
+
+def _looped(src: StemReader, start: int, stop: int, crossfade: int) -> Block:
     """Frames [start, stop) of `src` played in a loop, each repeat crossfaded over the last."""
     period = src.frames - crossfade
     pieces: list[Block] = []
@@ -105,21 +166,24 @@ def _looped(src: _RawReader, start: int, stop: int, crossfade: int) -> Block:
     return np.concatenate(pieces).astype(np.float32)
 
 
-def write_stem(raw: Path, out: Path, *, samples: int, gain: float, fade_out: float) -> None:
-    """Write `samples` frames of the raw stem as a 16-bit 48 kHz stereo WAV at `out`, atomically.
+def write_stem(
+    src: StemReader, out: Path, *, samples: int, gain: float, fade_out: float, name: str
+) -> None:
+    """Write `samples` frames of the stem `src` as a 16-bit 48 kHz stereo WAV at `out`,
+    atomically, and close `src`.
 
     A stem shorter than `samples` loops with an equal-power crossfade; the last `fade_out`
-    seconds fade to silence.
+    seconds fade to silence. `name` names the stem in errors.
     """
-    src = _RawReader(raw)
     frames = src.frames
     if frames == 0:
         src.close()
-        raise MusicError(f"{raw.name}: the audio is empty")
+        raise MusicError(f"{name}: the audio is empty")
     crossfade = min(int(LOOP_CROSSFADE_SECONDS * SAMPLE_RATE), frames // 4)
     loop = samples > frames
     if loop and crossfade < 1:
-        raise MusicError(f"{raw.name}: the audio is too short to loop")
+        src.close()
+        raise MusicError(f"{name}: the audio is too short to loop")
     fade_len = min(samples, max(0, round(fade_out * SAMPLE_RATE)))
     fade_start = samples - fade_len
     with closing(src), atomic_output(out) as tmp, wave.open(str(tmp), "wb") as wav:
