@@ -10,11 +10,17 @@ from dataclasses import dataclass, field
 
 
 def _escape(value: str) -> str:
-    # Level-1 escaping of an option value inside a filtergraph description.
-    out = value.replace("\\", "\\\\").replace("'", "\\'")
-    if any(ch in out for ch in ":,;[]= "):
-        return f"'{out}'"
-    return out
+    """Escape an option value for `-filter_complex`, where FFmpeg unescapes it twice: once as
+    part of the graph (`[],;` and quotes) and once as an option (`:`, `\\` and `'`).
+
+    Level 1 backslash-escapes the option's specials; level 2 quotes the result when needed
+    (a quote inside is written `'\\''`). So a file path with quotes, colons or brackets
+    survives, and a plain expression with commas reads `'clip(t,0,1)'` as before.
+    """
+    level1 = "".join("\\" + ch if ch in "\\':" else ch for ch in value)
+    if any(ch in level1 for ch in "\\',;[]= \t\n"):
+        return "'" + level1.replace("'", "'\\''") + "'"
+    return level1
 
 
 def _fmt(value: object) -> str:

@@ -120,3 +120,26 @@ def test_only_transition_frames_change_pixel_format(media_dir: Path, cache_dir: 
     between_filters = [line for line in inserted if "input from stream" not in line]
     assert len(between_filters) == 3 * 2, between_filters
     assert all("xfade" in line or "trim" in line or "format" in line for line in between_filters)
+
+
+def test_a_path_with_quotes_colons_and_brackets_reaches_ffmpeg_intact(tmp_path: Path) -> None:
+    """Values are unescaped twice by FFmpeg (graph, then option): a `movie` source whose path
+    has every special character must open the very file."""
+    import subprocess
+
+    from PIL import Image
+
+    from reelforge.config import ffmpeg_exe
+
+    folder = tmp_path / "it's a [test]; a:b, c=d\\e"
+    folder.mkdir()
+    picture = folder / "we're 100% 'here'.png"
+    Image.new("RGB", (16, 8), (255, 0, 0)).save(picture)
+    g = FilterGraph()
+    movie = Filter.of("movie", filename=str(picture))
+    g.chain([], movie, Filter.of("format", pix_fmts="rgb24"), label="out")
+    out = tmp_path / "out.rgb"
+    argv = [ffmpeg_exe(), "-v", "error", "-y", "-filter_complex", g.serialise()]
+    argv += ["-map", "[out]", "-frames:v", "1", "-f", "rawvideo", str(out)]
+    subprocess.run(argv, check=True, capture_output=True)
+    assert out.read_bytes() == bytes([255, 0, 0]) * 16 * 8
