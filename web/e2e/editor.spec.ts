@@ -1,11 +1,12 @@
 /**
  * The editor end to end against a real `reelforge serve`: sign in, create a project from a
  * script, reorder, edit the product overlay, undo/redo, change voice and music, render a
- * preview and play it. One screenshot per step lands in web/test-artifacts/.
+ * preview and play it, share it and revoke the links, delete uploaded media. One screenshot per
+ * step lands in web/test-artifacts/.
  */
 import AxeBuilder from "@axe-core/playwright";
 import { expect, test, type Page } from "@playwright/test";
-import { mkdirSync } from "node:fs";
+import { mkdirSync, readFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { SECOND_VOICE, startServer, type Server } from "./server";
 
@@ -50,6 +51,13 @@ async function previewPixels() {
   await expect(page.locator("figure.overlay-preview")).toHaveAttribute("aria-busy", "false");
   await expect.poll(() => preview.evaluate((img: HTMLImageElement) => img.complete && img.naturalWidth)).toBeGreaterThan(0);
   return preview.screenshot();
+}
+
+/** Serious and critical axe violations on the page as it is now. */
+async function axeViolations() {
+  const results = await new AxeBuilder({ page }).analyze();
+  const bad = results.violations.filter((v) => v.impact === "serious" || v.impact === "critical");
+  return bad.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(" ")).join(", ")}`);
 }
 
 async function chooseOption(label: string, option: string) {
@@ -232,9 +240,7 @@ test("a server error shows next to its control; a conflicting edit reloads the p
 
 test("the editor has no serious or critical accessibility violations", async () => {
   await page.getByRole("tab", { name: "Voice" }).click();
-  const results = await new AxeBuilder({ page }).analyze();
-  const bad = results.violations.filter((v) => v.impact === "serious" || v.impact === "critical");
-  expect(bad.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(" ")).join(", ")}`)).toEqual([]);
+  expect(await axeViolations()).toEqual([]);
 });
 
 test("render a preview, follow its progress to 100 %, and play it", async () => {
@@ -279,4 +285,64 @@ test("render a preview, follow its progress to 100 %, and play it", async () => 
   const shared = await fetch(shareUrl, { method: "GET", headers: { Range: "bytes=0-99" } });
   expect([200, 206]).toContain(shared.status);
   await shot("rendered");
+});
+
+test("revoke the render's share links: the old link answers 410, a new one works", async () => {
+  const shareInput = page.getByLabel("Share link (valid 7 days)");
+  const oldUrl = await shareInput.inputValue();
+  expect((await page.request.get(oldUrl)).status()).toBe(200);
+
+  const revoke = page.getByRole("button", { name: "Revoke links" });
+  await revoke.click();
+  const dialog = page.getByRole("dialog", { name: "Revoke this render’s share links?" });
+  await expect(dialog).toBeVisible();
+  expect((await page.request.get(oldUrl)).status()).toBe(200); // nothing happens before confirming
+  expect(await axeViolations()).toEqual([]);
+  await shot("revoke-confirm");
+  await dialog.getByRole("button", { name: "Revoke all links" }).click();
+  await expect(page.getByRole("status").filter({ hasText: "links created before now no longer work" })).toBeVisible();
+  await expect(shareInput).toHaveCount(0);
+  await expect(revoke).toBeFocused();
+  expect((await page.request.get(oldUrl)).status()).toBe(410);
+  await shot("links-revoked");
+
+  await page.getByRole("button", { name: "Create share link" }).click();
+  await expect(shareInput).toBeVisible();
+  const newUrl = await shareInput.inputValue();
+  expect(newUrl).not.toBe(oldUrl);
+  expect((await page.request.get(newUrl)).status()).toBe(200);
+  expect((await page.request.get(oldUrl)).status()).toBe(410);
+});
+
+test("media: an unused upload can be deleted; the project's product image cannot", async () => {
+  const upload = await page.request.post(`${server.baseUrl}/api/assets`, {
+    headers: { "X-Requested-With": "e2e" },
+    multipart: { file: { name: "spare.png", mimeType: "image/png", buffer: readFileSync(server.spareImage) } },
+  });
+  expect(upload.status()).toBe(201);
+  const spare = (await upload.json()) as { id: string };
+
+  await page.getByRole("tab", { name: "Media" }).click();
+  const items = page.getByTestId("media-item");
+  await expect(items).toHaveCount(2);
+  const product = items.filter({ hasText: "product.png" });
+  const productDelete = product.getByRole("button", { name: "Delete product.png" });
+  await productDelete.click();
+  await page.getByRole("dialog", { name: "Delete “product.png”?" }).getByRole("button", { name: "Delete file" }).click();
+  await expect(product.getByRole("alert")).toContainText("Renamed elsewhere"); // the project that uses it
+  await expect(productDelete).toBeFocused();
+  await expect(items).toHaveCount(2);
+  expect(await axeViolations()).toEqual([]);
+  await shot("media-in-use");
+
+  await page.getByRole("button", { name: "Delete spare.png" }).click();
+  await page.getByRole("dialog", { name: "Delete “spare.png”?" }).getByRole("button", { name: "Delete file" }).click();
+  await expect(items).toHaveCount(1);
+  await expect(items).toContainText("product.png");
+  await expect(page.getByRole("heading", { name: "Media" })).toBeFocused();
+  await expect(page.getByRole("status").filter({ hasText: "Deleted spare.png." })).toBeVisible();
+  const listed = (await (await page.request.get(`${server.baseUrl}/api/assets`)).json()) as { id: string }[];
+  expect(listed.map((a) => a.id)).not.toContain(spare.id);
+  expect(listed).toHaveLength(1);
+  await shot("media-deleted");
 });

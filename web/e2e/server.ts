@@ -19,6 +19,8 @@ export interface Server {
   username: string;
   password: string;
   productImage: string;
+  /** Another image (other bytes, so another asset), for uploads that no project uses. */
+  spareImage: string;
   stop: () => Promise<void>;
 }
 
@@ -62,6 +64,8 @@ export async function startServer(): Promise<Server> {
   }).trim();
   execFileSync(ffmpeg, ["-v", "error", "-f", "lavfi", "-i", "color=c=0xF97316:s=256x256", "-vf",
     "drawbox=x=48:y=48:w=160:h=160:color=white:t=fill", "-frames:v", "1", productImage]);
+  const spareImage = join(dataDir, "spare.png");
+  execFileSync(ffmpeg, ["-v", "error", "-f", "lavfi", "-i", "color=c=0x22C55E:s=128x128", "-frames:v", "1", spareImage]);
 
   const env = { ...process.env, REELFORGE_VOICES_DIR: voicesDir, REELFORGE_CACHE_DIR: join(dataDir, "cache") };
   const username = "e2e";
@@ -96,7 +100,7 @@ export async function startServer(): Promise<Server> {
   if (!set.ok) throw new Error(`setting the password failed: ${set.status} ${await set.text()}`);
 
   return {
-    baseUrl, dataDir, username, password, productImage,
+    baseUrl, dataDir, username, password, productImage, spareImage,
     stop: async () => {
       process_.kill("SIGTERM");
       await new Promise((r) => (process_.exitCode !== null ? r(null) : process_.once("exit", r)));

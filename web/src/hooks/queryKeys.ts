@@ -7,6 +7,8 @@ export const keys = {
   renders: (id: string) => ["project", id, "renders"] as const,
   /** The resolved timeline of one revision (a new revision is a new query). */
   timeline: (id: string, revision: number) => ["project", id, "timeline", revision] as const,
+  /** The signed-in user's uploaded media (every project's). */
+  assets: ["assets"] as const,
   voices: ["voices"] as const,
   musicStyles: ["music-styles"] as const,
 };

@@ -75,3 +75,12 @@ export function useShareRender() {
       ),
   });
 }
+
+/** Revoke every share link issued so far for a render (links created afterwards work). */
+export function useRevokeShares() {
+  return useMutation({
+    mutationFn: async (renderId: string) => {
+      unwrap(await api.DELETE("/api/renders/{render_id}/share", { params: { path: { render_id: renderId } } }));
+    },
+  });
+}

@@ -1,7 +1,12 @@
-import { useMutation } from "@tanstack/react-query";
+import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { uploadAsset } from "../api/client";
+import { keys } from "./queryKeys";
 
 /** Upload one file to the media store (the answer's `ref` goes into the document). */
 export function useUpload() {
-  return useMutation({ mutationFn: (file: File) => uploadAsset(file) });
+  const queryClient = useQueryClient();
+  return useMutation({
+    mutationFn: (file: File) => uploadAsset(file),
+    onSuccess: () => queryClient.invalidateQueries({ queryKey: keys.assets }),
+  });
 }

@@ -5,6 +5,7 @@ import { ApiError, type Patch, type ProductOverlay, type ProjectPublic } from ".
 import { edits } from "../api/edits";
 import { HistoryList } from "../components/History/HistoryList";
 import { UndoToolbar } from "../components/History/UndoToolbar";
+import { MediaPanel } from "../components/Media/MediaPanel";
 import { MusicPanel } from "../components/Music/MusicPanel";
 import { OutputPanel } from "../components/Output/OutputPanel";
 import { OverlayEditor } from "../components/Overlay/OverlayEditor";
@@ -152,12 +153,14 @@ function SidePanels({ project }: { project: ProjectPublic }) {
         <Tabs.Trigger value="voice">Voice</Tabs.Trigger>
         <Tabs.Trigger value="music">Music</Tabs.Trigger>
         <Tabs.Trigger value="output">Output</Tabs.Trigger>
+        <Tabs.Trigger value="media">Media</Tabs.Trigger>
         <Tabs.Trigger value="render">Render</Tabs.Trigger>
         <Tabs.Trigger value="history">History</Tabs.Trigger>
       </Tabs.List>
       <Tabs.Content value="voice"><VoicePanel /></Tabs.Content>
       <Tabs.Content value="music"><MusicPanel /></Tabs.Content>
       <Tabs.Content value="output"><OutputPanel /></Tabs.Content>
+      <Tabs.Content value="media"><MediaPanel /></Tabs.Content>
       <Tabs.Content value="render" forceMount><RenderPanel /></Tabs.Content>
       <Tabs.Content value="history"><HistoryList key={project.id} /></Tabs.Content>
       {project.document.product?.image ? <ProductImageFooter /> : null}

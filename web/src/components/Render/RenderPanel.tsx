@@ -1,8 +1,17 @@
 import { useRef, useState } from "react";
 import type { RenderPublic } from "../../api/client";
 import { useEditor } from "../../hooks/useEditor";
-import { isFinished, useCancelRender, useRenderEvents, useRenders, useShareRender, useStartRender } from "../../hooks/useRenders";
+import {
+  isFinished,
+  useCancelRender,
+  useRenderEvents,
+  useRenders,
+  useRevokeShares,
+  useShareRender,
+  useStartRender,
+} from "../../hooks/useRenders";
 import { formatSeconds } from "../../lib/timing";
+import { ConfirmDialog } from "../ui/ConfirmDialog";
 import { FieldError } from "../ui/FieldError";
 
 /** Start a preview or final render, follow it live, then play, download and share it. */
@@ -36,8 +45,10 @@ function RenderStatus({ render, stale }: { render: RenderPublic; stale: boolean 
   const { project } = useEditor();
   const cancel = useCancelRender(project.id);
   const share = useShareRender();
+  const revoke = useRevokeShares();
   const video = useRef<HTMLVideoElement>(null);
   const [copied, setCopied] = useState(false);
+  const [revoked, setRevoked] = useState(false);
   const percent = Math.round(render.percent);
   const kind = render.preview ? "Preview" : "Final render";
 
@@ -99,11 +110,38 @@ function RenderStatus({ render, stale }: { render: RenderPublic; stale: boolean 
         <a className="button" href={outputs.vtt} download>
           Download VTT
         </a>
-        <button type="button" onClick={() => share.mutate(render.id)} disabled={share.isPending}>
+        <button
+          type="button"
+          onClick={() => share.mutate(render.id, { onSuccess: () => { setCopied(false); setRevoked(false); } })}
+          disabled={share.isPending}
+        >
           Create share link
         </button>
+        {/* Not disabled while pending: the dialog hands focus back to this button on close. */}
+        <ConfirmDialog
+          trigger={
+            <button type="button" className="danger">
+              Revoke links
+            </button>
+          }
+          title="Revoke this render’s share links?"
+          description="Every share link created so far for this render stops working at once. Links you create afterwards work."
+          confirmLabel="Revoke all links"
+          onConfirm={() =>
+            revoke.mutate(render.id, {
+              onSuccess: () => {
+                share.reset();
+                setCopied(false);
+                setRevoked(true);
+              },
+            })
+          }
+        />
       </div>
-      <FieldError error={share.error} />
+      <FieldError error={share.error ?? revoke.error} />
+      <p role="status" className="success">
+        {revoked ? "Share links revoked: links created before now no longer work." : ""}
+      </p>
       {shareUrl && (
         <div className="field">
           <label htmlFor="share-url">Share link (valid 7 days)</label>
