@@ -63,16 +63,22 @@ def list_jobs(*, session: Session, owner_id: str, project_id: str) -> list[Rende
     return list(session.scalars(query))
 
 
+def _locked_job(session: Session, *, owner_id: str, job_id: str) -> RenderJob:
+    """The owner's job, locked for update (inside a write transaction)."""
+    job = session.scalar(
+        select(RenderJob)
+        .where(RenderJob.id == job_id, RenderJob.owner_id == owner_id)
+        .with_for_update()
+    )
+    if job is None:
+        raise NotFound("no such render", field="renderId")
+    return job
+
+
 def request_cancel(*, session: Session, owner_id: str, job_id: str) -> RenderJob:
     """Cancel a job: a queued one at once, a running one when its renderer next checks."""
     with write_transaction(session):
-        job = session.scalar(
-            select(RenderJob)
-            .where(RenderJob.id == job_id, RenderJob.owner_id == owner_id)
-            .with_for_update()
-        )
-        if job is None:
-            raise NotFound("no such render", field="renderId")
+        job = _locked_job(session, owner_id=owner_id, job_id=job_id)
         if job.status == "queued":
             _finish(job, "cancelled", error=("cancelled", "the render was cancelled"))
         elif job.status == "running":
@@ -85,13 +91,7 @@ def revoke_shares(*, session: Session, owner_id: str, job_id: str) -> int:
     """Make every share link issued so far for a render stop working; returns the generation
     that links issued from now on carry."""
     with write_transaction(session):
-        job = session.scalar(
-            select(RenderJob)
-            .where(RenderJob.id == job_id, RenderJob.owner_id == owner_id)
-            .with_for_update()
-        )
-        if job is None:
-            raise NotFound("no such render", field="renderId")
+        job = _locked_job(session, owner_id=owner_id, job_id=job_id)
         job.share_generation += 1
         job.updated_at = utcnow()
         return job.share_generation
