@@ -12,8 +12,8 @@ ReelforgeError                 every error we raise on purpose; `str(e)` is one 
 │   └── RenderCancelled        the render was cancelled
 ├── ConfigError                bad settings or a missing binary
 └── (server) UploadTooLarge, NotFound, RevisionConflict, NothingToUndo, NotAuthenticated,
-    CsrfRejected, InvalidRequest (→ WebhookRefused), LoginThrottled, AssetInUse, ShareRevoked:
-    api/errors.py maps each to its HTTP status
+    CsrfRejected, InvalidRequest (→ WebhookRefused), LoginThrottled, AssetInUse, AssetDeleted,
+    ShareRevoked: api/errors.py maps each to its HTTP status
 """
 
 from __future__ import annotations
@@ -176,6 +176,13 @@ class AssetInUse(ReelforgeError):
     """An asset that a project's current document (or an unfinished render) refers to."""
 
     code = "asset_in_use"
+
+
+class AssetDeleted(ReelforgeError):
+    """A stored document (an undo history state, the project a render starts from) names an
+    asset deleted since it was stored. `field` is the path of the reference."""
+
+    code = "asset_deleted"
 
 
 class ShareRevoked(ReelforgeError):

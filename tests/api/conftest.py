@@ -3,6 +3,7 @@ the API tests, with two users: `alice` (most tests) and `bob` (isolation)."""
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import signal
@@ -19,9 +20,10 @@ from typing import Any
 import httpx
 import pytest
 
+from reelforge.store.db import Database, database_url_for
 from reelforge.store.users import add_user
 
-from .support import create_project
+from .support import create_project, unique
 
 PG_BIN = Path("/usr/lib/postgresql/15/bin")
 MAX_UPLOAD_BYTES = 3_000_000
@@ -121,6 +123,13 @@ class PostgresCluster:
         self._run(
             str(PG_BIN / "pg_ctl"), "-D", str(data), "-l", str(log), "-o", options, "-w", "start"
         )
+        return self.create_database("reelforge")
+
+    def url(self, name: str) -> str:
+        return f"postgresql://postgres@127.0.0.1:{self.port}/{name}"
+
+    def create_database(self, name: str) -> str:
+        """A new, empty database in the cluster; returns its URL."""
         self._run(
             str(PG_BIN / "createdb"),
             "-h",
@@ -129,9 +138,9 @@ class PostgresCluster:
             str(self.port),
             "-U",
             "postgres",
-            "reelforge",
+            name,
         )
-        return f"postgresql://postgres@127.0.0.1:{self.port}/reelforge"
+        return self.url(name)
 
     def stop(self) -> None:
         try:
@@ -143,14 +152,31 @@ class PostgresCluster:
 
 
 @pytest.fixture(scope="session")
-def postgres_url() -> Iterator[str]:
+def postgres_cluster() -> Iterator[PostgresCluster]:
     if not (PG_BIN / "initdb").exists():
         pytest.fail(f"PostgreSQL 15 is not installed ({PG_BIN}): run scripts/setup.sh")
     cluster = PostgresCluster()
     try:
-        yield cluster.start()
+        cluster.start()
+        yield cluster
     finally:
         cluster.stop()
+
+
+@pytest.fixture(scope="session")
+def postgres_url(postgres_cluster: PostgresCluster) -> str:
+    """The database the shared servers (`deployment`) use."""
+    return postgres_cluster.url("reelforge")
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+def own_database(request: pytest.FixtureRequest) -> str | None:
+    """For a test that runs servers of its own: None (SQLite, in their data folder) or a new
+    database in the shared PostgreSQL cluster, which no other test's server uses."""
+    if request.param == "sqlite":
+        return None
+    cluster: PostgresCluster = request.getfixturevalue("postgres_cluster")
+    return cluster.create_database(unique("own").replace("-", "_"))
 
 
 @dataclass
@@ -164,6 +190,15 @@ class Deployment:
 
     def client(self, token: str | None = None, **kwargs: Any) -> httpx.Client:
         return self.server.client(token, **kwargs)
+
+    @contextlib.contextmanager
+    def database(self) -> Iterator[Database]:
+        """The server's database, opened from the test (to set up states the API cannot)."""
+        db = Database(database_url_for(self.server.data_dir, self.server.database_url))
+        try:
+            yield db
+        finally:
+            db.dispose()
 
 
 @pytest.fixture(

@@ -1,5 +1,6 @@
 """CRASH TEST: kill -9 the server in the middle of a multi-chunk render, start it again: the job
-resumes by itself, completes, and the chunks finished before the crash are not rendered again."""
+resumes by itself, completes, and the chunks finished before the crash are not rendered again.
+On SQLite and on PostgreSQL (a database of its own, so no other test's server takes the job)."""
 
 from __future__ import annotations
 
@@ -22,10 +23,10 @@ def status(client: httpx.Client, render_id: str) -> dict[str, Any]:
     return render
 
 
-def test_render_job_survives_kill_9(tmp_path: Path) -> None:
+def test_render_job_survives_kill_9(tmp_path: Path, own_database: str | None) -> None:
     env = {"REELFORGE_CHUNK_SECONDS": "1"}
-    server = ServerProcess(tmp_path, env=env, lease_seconds=2).start()
-    token = add_user(data_dir=tmp_path, name="crash")
+    server = ServerProcess(tmp_path, own_database, env=env, lease_seconds=2).start()
+    token = add_user(data_dir=tmp_path, name="crash", database_url=own_database)
     scenes = [
         {"id": f"s{i}", "duration": 1, "visual": {"type": "gradient", "angle": i * 10}}
         for i in range(SCENES)
@@ -48,7 +49,7 @@ def test_render_job_survives_kill_9(tmp_path: Path) -> None:
             server.kill()
         assert 3 <= done_before_kill < SCENES, "the render was not caught mid-way"
 
-        restarted = ServerProcess(tmp_path, env=env, lease_seconds=2).start()
+        restarted = ServerProcess(tmp_path, own_database, env=env, lease_seconds=2).start()
         try:
             with restarted.client(token) as client:
                 deadline = time.monotonic() + 180

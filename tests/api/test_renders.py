@@ -122,16 +122,10 @@ def test_share_links(
 def legacy_share_link(deployment: Deployment, render_id: str, expires: int) -> str:
     """A link in the format issued before links could be revoked (no generation in it)."""
     from reelforge.api.routes.renders import _sign
-    from reelforge.store.db import Database, database_url_for
     from reelforge.store.users import server_key
 
-    server = deployment.server
-    db = Database(database_url_for(server.data_dir, server.database_url))
-    try:
-        with db.session() as session:
-            key = server_key(session=session, name="share-links")
-    finally:
-        db.dispose()
+    with deployment.database() as db, db.session() as session:
+        key = server_key(session=session, name="share-links")
     payload = f"{render_id}.video.{expires}"
     return f"/api/shared/{payload}.{_sign(key, payload)}"
 
@@ -297,9 +291,8 @@ def test_a_webhook_a_crash_left_unsent_is_sent_on_restart(tmp_path: Path) -> Non
                 session=session,
                 owner_id=owner,
                 project_id=view.id,
-                project_revision=1,
-                document=renderable(),
                 preview=True,
+                check_refs=assets.ref_check(session=session, owner_id=owner, stored=True),
                 webhook=f"http://127.0.0.1:{server.server_address[1]}/owed",
             )
             job_id = job.id

@@ -162,9 +162,8 @@ def deliver_owed_webhook(tmp_path: Path, policy: WebhookPolicy, webhook: str) ->
                 session=session,
                 owner_id=owner,
                 project_id=view.id,
-                project_revision=1,
-                document=sample_document(),
                 preview=True,
+                check_refs=assets.ref_check(session=session, owner_id=owner, stored=True),
                 webhook=webhook,  # accepted when created; the host resolves elsewhere now
             ).id
             with session.begin():

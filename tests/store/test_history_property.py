@@ -72,7 +72,12 @@ def test_undo_redo_match_a_list_of_states(
     for kind, value in steps:
         changed = kind in ("undo", "redo")
         with db.session() as session:
-            common = {"session": session, "owner_id": owner, "project_id": view.id}
+            common = {
+                "session": session,
+                "owner_id": owner,
+                "project_id": view.id,
+                "check_refs": no_refs,
+            }
             if kind in ("undo", "redo"):
                 step = -1 if kind == "undo" else 1
                 if not 0 <= pointer + step < len(states):
@@ -86,7 +91,6 @@ def test_undo_redo_match_a_list_of_states(
                     **common,
                     if_match=revision,
                     edit=lambda doc, k=kind, v=value: apply(doc, k, v),
-                    check_refs=no_refs,
                 )
                 new = result.document.to_document()
                 changed = new != states[pointer]

@@ -142,11 +142,14 @@ class ProjectEditor:
         return self._step(projects.redo, project_id)
 
     def _step(self, step: Callable[..., ProjectView], project_id: str) -> ProjectPublic:
+        """Undo or redo; 409 `asset_deleted` (and no change) if the state to show names an
+        asset deleted since it was recorded."""
         view = step(
             session=self.session,
             owner_id=self.user.id,
             project_id=project_id,
             if_match=self.if_match,
+            check_refs=assets.ref_check(session=self.session, owner_id=self.user.id, stored=True),
         )
         return project_public(view, self.response)
 

@@ -16,6 +16,7 @@ from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from reelforge.errors import (
+    AssetDeleted,
     AssetInUse,
     CsrfRejected,
     InvalidRequest,
@@ -45,6 +46,7 @@ STATUS: tuple[tuple[type[ReelforgeError], int], ...] = (
     (LoginThrottled, 429),
     (RevisionConflict, 409),
     (AssetInUse, 409),
+    (AssetDeleted, 409),
     (NothingToUndo, 409),
     (NotAuthenticated, 401),
     (CsrfRejected, 403),

@@ -2,9 +2,10 @@
 
 Keeping a file and deleting it are serialised per content hash (PostgreSQL: an advisory lock;
 SQLite: writers run one at a time), so an upload of the same bytes racing a delete never ends
-with a row whose file is gone. Reference checks of edits take a shared lock on the asset row
-and a delete takes an exclusive one, so an edit cannot add a reference to an asset that a
-concurrent delete removes.
+with a row whose file is gone. Reference checks take a shared lock on the asset row and a
+delete takes an exclusive one, so nothing that writes a reference (an edit, an undo or redo, a
+new render job) can race a delete: the delete either sees the reference and refuses, or
+happens first and the writer sees the asset gone.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from pathlib import Path
 from sqlalchemy import func, select, text
 from sqlalchemy.orm import Session
 
-from reelforge.errors import AssetInUse, MediaError, NotFound, ProjectError
+from reelforge.errors import AssetDeleted, AssetInUse, MediaError, NotFound, ProjectError
 from reelforge.spec import ImageVisual, Project, VideoVisual
 from reelforge.store.db import Database, write_transaction
 from reelforge.store.media import MediaInfo, MediaStore, Upload
@@ -74,7 +75,8 @@ def delete_asset(*, session: Session, owner_id: str, asset_id: str, media: Media
     """Delete an asset, and its file when no other asset has the same bytes.
 
     AssetInUse (and nothing changes) while a project's current document or an unfinished
-    render refers to it.
+    render refers to it. Documents in undo histories do not hold an asset: undo and redo to
+    one that names a deleted asset are refused instead (`ref_check(stored=True)`).
     """
     with write_transaction(session):
         asset = session.scalar(
@@ -162,12 +164,18 @@ def media_refs(project: Project) -> Iterator[tuple[str, str, tuple[str, ...]]]:
         yield "product.image", project.product.image, ("image",)
 
 
-def ref_check(*, session: Session, owner_id: str) -> RefCheck:
-    """A check that every media reference names an asset of this user, of a fitting kind."""
+def ref_check(*, session: Session, owner_id: str, stored: bool = False) -> RefCheck:
+    """A check that every media reference names an asset of this user, of a fitting kind.
+
+    It holds each asset (a shared lock) until the transaction ends. `stored` is for documents
+    that were checked when they were stored (undo history states, the project a render
+    starts from): an asset deleted since is then AssetDeleted, a conflict with what the
+    server holds, rather than a bad document.
+    """
 
     def check(project: Project) -> None:
         for field, ref, kinds in media_refs(project):
-            asset = _lookup(session, owner_id, ref, field, lock=True)
+            asset = _lookup(session, owner_id, ref, field, lock=True, stored=stored)
             if asset.kind not in kinds:
                 raise ProjectError(
                     f"asset {ref!r} is {asset.kind}; expected {' or '.join(kinds)}", field=field
@@ -186,9 +194,9 @@ class OwnerAssetResolver:
 
     def resolve(self, ref: str, *, field: str) -> Path:
         with self._db.session() as session:
-            try:
-                asset = _lookup(session, self._owner_id, ref, field)
-            except ProjectError as exc:
+            try:  # a job's document was checked when queued: a missing asset was deleted
+                asset = _lookup(session, self._owner_id, ref, field, stored=True)
+            except (ProjectError, AssetDeleted) as exc:
                 raise MediaError(exc.message, field=field) from None
             path = self._media.path_for(asset.sha256)
         if not path.is_file():
@@ -196,9 +204,18 @@ class OwnerAssetResolver:
         return path
 
 
-def _lookup(session: Session, owner_id: str, ref: str, field: str, *, lock: bool = False) -> Asset:
+def _lookup(
+    session: Session,
+    owner_id: str,
+    ref: str,
+    field: str,
+    *,
+    lock: bool = False,
+    stored: bool = False,
+) -> Asset:
     """The asset a reference names; `lock` holds it (shared) until the transaction ends, so
-    that a concurrent delete waits for the edit that refers to it, or the edit sees it gone."""
+    that a concurrent delete waits for the writer that refers to it, or the writer sees it
+    gone (AssetDeleted if `stored`, see `ref_check`)."""
     if not ref.startswith(PREFIX):
         raise ProjectError(
             f"media references are {PREFIX}<id> on the server, not {ref!r}", field=field
@@ -208,5 +225,7 @@ def _lookup(session: Session, owner_id: str, ref: str, field: str, *, lock: bool
         query = query.with_for_update(read=True)
     asset = session.scalar(query)
     if asset is None:
+        if stored:
+            raise AssetDeleted(f"{field} names {ref}, which was deleted", field=field)
         raise ProjectError(f"unknown asset {ref!r}", field=field)
     return asset

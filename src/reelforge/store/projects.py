@@ -92,9 +92,12 @@ def get_project(*, session: Session, owner_id: str, project_id: str) -> ProjectV
     return _view(row, ProjectDocument.model_validate(row.document), can_undo, can_redo)
 
 
-def get_document(*, session: Session, owner_id: str, project_id: str) -> tuple[int, Document]:
-    """The current revision and document (as stored)."""
-    row = _load(session, owner_id, project_id, lock=False)
+def get_document(
+    *, session: Session, owner_id: str, project_id: str, lock: bool = False
+) -> tuple[int, Document]:
+    """The current revision and document (as stored); `lock` (in a write transaction) keeps
+    edits, undo and redo of the project waiting until the transaction ends."""
+    row = _load(session, owner_id, project_id, lock=lock)
     return row.revision, row.document
 
 
@@ -144,12 +147,19 @@ def apply_edit(
     return _view(row, project, can_undo=True, can_redo=False)
 
 
-def undo(*, session: Session, owner_id: str, project_id: str, if_match: int | None) -> ProjectView:
-    return _step(session, owner_id, project_id, if_match, -1)
+def undo(
+    *, session: Session, owner_id: str, project_id: str, if_match: int | None, check_refs: RefCheck
+) -> ProjectView:
+    """Show the state before the current one. `check_refs` checks the state's media references
+    (an asset may have been deleted since it was recorded); if it raises, nothing changes."""
+    return _step(session, owner_id, project_id, if_match, -1, check_refs)
 
 
-def redo(*, session: Session, owner_id: str, project_id: str, if_match: int | None) -> ProjectView:
-    return _step(session, owner_id, project_id, if_match, +1)
+def redo(
+    *, session: Session, owner_id: str, project_id: str, if_match: int | None, check_refs: RefCheck
+) -> ProjectView:
+    """Show the state after the current one; as `undo`."""
+    return _step(session, owner_id, project_id, if_match, +1, check_refs)
 
 
 def history(*, session: Session, owner_id: str, project_id: str) -> History:
@@ -170,7 +180,12 @@ def history(*, session: Session, owner_id: str, project_id: str) -> History:
 
 
 def _step(
-    session: Session, owner_id: str, project_id: str, if_match: int | None, direction: int
+    session: Session,
+    owner_id: str,
+    project_id: str,
+    if_match: int | None,
+    direction: int,
+    check_refs: RefCheck,
 ) -> ProjectView:
     with write_transaction(session):
         row = _load(session, owner_id, project_id, lock=True)
@@ -179,10 +194,12 @@ def _step(
         state = session.get(ProjectState, (row.id, target))
         if state is None:
             raise NothingToUndo("nothing to undo" if direction < 0 else "nothing to redo")
+        project = ProjectDocument.model_validate(state.document)
+        check_refs(project)
         _show_state(row, state.document, target)
         session.flush()
         can_undo, can_redo = _neighbours(session, row)
-    return _view(row, ProjectDocument.model_validate(row.document), can_undo, can_redo)
+    return _view(row, project, can_undo, can_redo)
 
 
 def _show_state(row: Project, document: Document, position: int) -> None:

@@ -15,8 +15,11 @@ from sqlalchemy import or_, select, update
 from sqlalchemy.orm import Session
 
 from reelforge.errors import NotFound, ShareRevoked
+from reelforge.spec import Project as ProjectDocument
+from reelforge.store import projects
 from reelforge.store.db import write_transaction
 from reelforge.store.models import RenderJob, utcnow
+from reelforge.store.projects import RefCheck
 
 UNFINISHED = ("queued", "running")
 FINISHED = ("succeeded", "failed", "cancelled")
@@ -27,16 +30,26 @@ def create_job(
     session: Session,
     owner_id: str,
     project_id: str,
-    project_revision: int,
-    document: dict[str, Any],
     preview: bool,
     webhook: str | None,
+    check_refs: RefCheck,
 ) -> RenderJob:
+    """Queue a render of the project's current document.
+
+    The document is read (the project locked, so no edit removes a reference meanwhile), and
+    `check_refs` holds the assets it names, in the transaction that records the job: an asset
+    delete racing this either sees the project or the job use the asset, and refuses, or
+    comes first, and `check_refs` raises (and no job is recorded).
+    """
     with write_transaction(session):
+        revision, document = projects.get_document(
+            session=session, owner_id=owner_id, project_id=project_id, lock=True
+        )
+        check_refs(ProjectDocument.model_validate(document))
         job = RenderJob(
             owner_id=owner_id,
             project_id=project_id,
-            project_revision=project_revision,
+            project_revision=revision,
             document=document,
             preview=preview,
             webhook=webhook,

@@ -41,7 +41,9 @@ export interface paths {
          * Delete Asset
          * @description Delete an asset (and its file, unless another asset has the same bytes).
          *
-         *     409, naming the projects, while a project's current document uses it.
+         *     409, naming the projects, while a project's current document (or a render that has not
+         *     finished) uses it. Undo history does not keep an asset: undo or redo to a state that names
+         *     a deleted asset is refused with 409 `asset_deleted`.
          */
         delete: operations["deleteAsset"];
         options?: never;
@@ -344,7 +346,11 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Redo */
+        /**
+         * Redo
+         * @description Show the next state. 409 `nothing_to_undo` at the end of the history; 409
+         *     `asset_deleted` as for undo.
+         */
         post: operations["redoProject"];
         delete?: never;
         options?: never;
@@ -367,7 +373,8 @@ export interface paths {
          * @description Queue a render of the project as it is now; returns at once with the job.
          *
          *     A `webhook` must be http(s) and resolve to public addresses (unless the server allows
-         *     more); it is checked again when it is called.
+         *     more); it is checked again when it is called. 409 `asset_deleted`, naming the field, if
+         *     the document names an asset that was deleted.
          */
         post: operations["startRender"];
         delete?: never;
@@ -487,7 +494,12 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Undo */
+        /**
+         * Undo
+         * @description Show the previous state. 409 `nothing_to_undo` at the start of the history; 409
+         *     `asset_deleted`, naming the field, if that state names an asset deleted since (nothing
+         *     changes).
+         */
         post: operations["undoProject"];
         delete?: never;
         options?: never;

@@ -109,7 +109,9 @@ def delete_asset(
 ) -> Response:
     """Delete an asset (and its file, unless another asset has the same bytes).
 
-    409, naming the projects, while a project's current document uses it.
+    409, naming the projects, while a project's current document (or a render that has not
+    finished) uses it. Undo history does not keep an asset: undo or redo to a state that names
+    a deleted asset is refused with 409 `asset_deleted`.
     """
     assets.delete_asset(session=session, owner_id=user.id, asset_id=asset_id, media=context.media)
     return Response(status_code=204)

@@ -83,11 +83,16 @@ def delete_project(
 
 @router.post("/{project_id}/undo", operation_id="undoProject")
 def undo(project_id: str, editor: EditorDep) -> ProjectPublic:
+    """Show the previous state. 409 `nothing_to_undo` at the start of the history; 409
+    `asset_deleted`, naming the field, if that state names an asset deleted since (nothing
+    changes)."""
     return editor.undo(project_id)
 
 
 @router.post("/{project_id}/redo", operation_id="redoProject")
 def redo(project_id: str, editor: EditorDep) -> ProjectPublic:
+    """Show the next state. 409 `nothing_to_undo` at the end of the history; 409
+    `asset_deleted` as for undo."""
     return editor.redo(project_id)
 
 

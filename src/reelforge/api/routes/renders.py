@@ -22,7 +22,7 @@ from reelforge.api.context import AppContext
 from reelforge.api.deps import ContextDep, CurrentUser, SessionDep
 from reelforge.api.schemas import RenderCreate, RenderPublic, ShareCreate, SharePublic
 from reelforge.errors import NotFound
-from reelforge.store import projects, render_jobs
+from reelforge.store import assets, projects, render_jobs
 from reelforge.store.models import RenderJob
 
 router = APIRouter(tags=["renders"])
@@ -86,21 +86,20 @@ def start_render(
     """Queue a render of the project as it is now; returns at once with the job.
 
     A `webhook` must be http(s) and resolve to public addresses (unless the server allows
-    more); it is checked again when it is called.
+    more); it is checked again when it is called. 409 `asset_deleted`, naming the field, if
+    the document names an asset that was deleted.
     """
-    revision, document = projects.get_document(
-        session=session, owner_id=user.id, project_id=project_id
-    )
+    # An unknown project is 404 before the webhook's (slower) check.
+    projects.get_document(session=session, owner_id=user.id, project_id=project_id)
     if body.webhook is not None:
         context.webhooks.check(str(body.webhook))
     job = render_jobs.create_job(
         session=session,
         owner_id=user.id,
         project_id=project_id,
-        project_revision=revision,
-        document=document,
         preview=body.preview,
         webhook=str(body.webhook) if body.webhook else None,
+        check_refs=assets.ref_check(session=session, owner_id=user.id, stored=True),
     )
     context.coordinator.wake()
     response.headers["Location"] = f"/api/renders/{job.id}"
