@@ -314,3 +314,44 @@ def test_video_sound_fades_with_its_transition_and_stops_at_the_cut(
     fading = [_level(tone, 2.6, 2.75), _level(tone, 2.8, 2.95)]
     assert full - 1.5 > fading[0] > fading[1] and fading[1] < full - 6, (full, fading)
     assert _level(tone, 3.05, 4.95) < full - 40
+
+
+def _audio_packets(path: Path) -> list[bytes]:
+    with av.open(str(path)) as c:
+        return [bytes(p) for p in c.demux(audio=0) if p.size]
+
+
+def test_an_edit_that_leaves_the_sound_alone_reuses_the_encoded_audio(
+    media_dir: Path, cache_dir: Path, tmp_path: Path
+) -> None:
+    """The AAC of a mix is encoded once: a title edit joins video and audio by stream copy,
+    and an edit to the sound encodes a new one."""
+    doc = narrated(music={"enabled": True, "style": "lofi", "volume": 0.2})
+
+    def render(name: str) -> Path:
+        return render_project(
+            parse_project(doc),
+            resolver=DirectoryResolver(media_dir),
+            out=tmp_path / name,
+            options=RenderOptions(cache_dir=cache_dir),
+        ).video
+
+    first = render("a.mp4")
+    encoded = list((cache_dir / "aac").glob("*.m4a"))
+    assert len(encoded) == 1
+    stamp = encoded[0].stat().st_mtime_ns
+    doc["scenes"][1]["title"] = {"text": "A new title"}
+    second = render("b.mp4")
+    assert list((cache_dir / "aac").glob("*.m4a")) == encoded
+    assert encoded[0].stat().st_mtime_ns == stamp
+    assert _audio_packets(second) == _audio_packets(first)
+    with av.open(str(second)) as c:
+        audio, video = c.streams.audio[0], c.streams.video[0]
+        assert audio.duration is not None and video.duration is not None
+        assert (
+            abs(float(audio.duration * audio.time_base) - float(video.duration * video.time_base))
+            < 0.03
+        )
+    doc["music"]["volume"] = 0.4
+    render("c.mp4")
+    assert len(list((cache_dir / "aac").glob("*.m4a"))) == 2

@@ -195,6 +195,7 @@ def render_project(
             audio=audio,
             out=out,
             work_dir=work,
+            cache_dir=cache,
             cancel=cancel,
         )
     srt, vtt = out.with_suffix(".srt"), out.with_suffix(".vtt")
