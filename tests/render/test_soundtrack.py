@@ -13,6 +13,7 @@ import pytest
 import srt
 import webvtt
 
+from conftest import Renderer
 from helpers import color_scene, document
 from reelforge.audio.mix import measure_loudness
 from reelforge.audio.tts import regenerate_voiceover
@@ -229,9 +230,7 @@ def _level(levels: np.ndarray, start: float, end: float) -> float:
     return float(np.median(levels[round(start * 20) : round(end * 20)]))
 
 
-def test_looped_video_sound_loops_with_the_picture(
-    half_tone_clip: Path, media_dir: Path, cache_dir: Path, tmp_path: Path
-) -> None:
+def test_looped_video_sound_loops_with_the_picture(half_tone_clip: Path, render: Renderer) -> None:
     video = {"type": "video", "src": str(half_tone_clip), "muted": False, "loop": True,
              "start": 0.5}  # fmt: skip
     doc = document(
@@ -239,12 +238,7 @@ def test_looped_video_sound_loops_with_the_picture(
         {"duration": 6.0, "visual": video},
         color_scene("#202020", 1.0),
     )
-    result = render_project(
-        parse_project(doc),
-        resolver=DirectoryResolver(media_dir),
-        out=tmp_path / "loop.mp4",
-        options=RenderOptions(cache_dir=cache_dir),
-    )
+    result = render(doc, name="loop")
     samples, rate = _mono(result.video)
     assert abs(len(samples) - 8.0 * rate) <= 1024
     tone = _band_levels(samples, rate, 380, 500)
@@ -271,7 +265,7 @@ def music_tone(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.mark.parametrize(("muted", "drop"), [(False, 12.0), (True, 0.0)])
 def test_music_ducks_under_unmuted_video_sound(
-    muted: bool, drop: float, music_tone: Path, media_dir: Path, cache_dir: Path, tmp_path: Path
+    muted: bool, drop: float, music_tone: Path, render: Renderer
 ) -> None:
     doc = document(
         color_scene("#202020", 4.0),
@@ -279,12 +273,7 @@ def test_music_ducks_under_unmuted_video_sound(
         color_scene("#202020", 4.0),
         music={"enabled": True, "src": str(music_tone), "volume": 0.5, "ducking": True},
     )
-    result = render_project(
-        parse_project(doc),
-        resolver=DirectoryResolver(media_dir),
-        out=tmp_path / "duck.mp4",
-        options=RenderOptions(cache_dir=cache_dir),
-    )
+    result = render(doc, name="duck")
     samples, rate = _mono(result.video)
     music = _band_levels(samples, rate, 90, 130)
     # after the music's fade in, against the video scene (its clip's 440 Hz tone, looped)
@@ -293,20 +282,13 @@ def test_music_ducks_under_unmuted_video_sound(
     assert (_level(tone, 4.4, 7.6) - _level(tone, 2.5, 3.5) > 30) is not muted
 
 
-def test_video_sound_fades_with_its_transition_and_stops_at_the_cut(
-    media_dir: Path, cache_dir: Path, tmp_path: Path
-) -> None:
+def test_video_sound_fades_with_its_transition_and_stops_at_the_cut(render: Renderer) -> None:
     video = {"type": "video", "src": "clip.mp4", "muted": False, "loop": True}
     doc = document(
         {"duration": 3.0, "visual": video, "transition": {"type": "crossfade", "duration": 1.0}},
         color_scene("#202020", 2.0),
     )
-    result = render_project(
-        parse_project(doc),
-        resolver=DirectoryResolver(media_dir),
-        out=tmp_path / "fade.mp4",
-        options=RenderOptions(cache_dir=cache_dir),
-    )
+    result = render(doc, name="fade")
     samples, rate = _mono(result.video)
     tone = _band_levels(samples, rate, 380, 500)
     full = _level(tone, 0.5, 2.4)

@@ -3,10 +3,10 @@
  * the history list jumps back and forth; the account dialog sets a password that then signs in.
  * Screenshots land in web/test-artifacts/ as history-*.png and account-*.png.
  */
-import AxeBuilder from "@axe-core/playwright";
 import { expect, test, type Page } from "@playwright/test";
 import { mkdirSync } from "node:fs";
 import { join, resolve } from "node:path";
+import { axeViolations } from "./axe";
 import { startServer, type Server } from "./server";
 
 const ARTIFACTS = resolve(import.meta.dirname, "../test-artifacts");
@@ -35,13 +35,6 @@ async function signIn(password: string) {
   await page.getByLabel("Password").fill(password);
   await page.getByRole("button", { name: "Sign in" }).click();
   await expect(page.getByText(`Signed in as ${server.username}`)).toBeVisible();
-}
-
-async function seriousViolations() {
-  const results = await new AxeBuilder({ page }).analyze();
-  return results.violations
-    .filter((v) => v.impact === "serious" || v.impact === "critical")
-    .map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(" ")).join(", ")}`);
 }
 
 test.describe.configure({ mode: "serial" });
@@ -140,7 +133,7 @@ test("account: the server's message for a short password, then set one and sign 
   await dialog.getByRole("button", { name: "Save password" }).click();
   await expect(dialog.getByRole("status")).toHaveText(/Password saved/);
   await expect(dialog.getByRole("alert")).toHaveCount(0);
-  expect(await seriousViolations()).toEqual([]);
+  expect(await axeViolations(page)).toEqual([]);
   await shot("account-password-saved");
 
   await page.keyboard.press("Escape");

@@ -4,10 +4,10 @@
  * preview and play it, share it and revoke the links, delete uploaded media. One screenshot per
  * step lands in web/test-artifacts/.
  */
-import AxeBuilder from "@axe-core/playwright";
 import { expect, test, type Page } from "@playwright/test";
 import { mkdirSync, readFileSync } from "node:fs";
 import { join, resolve } from "node:path";
+import { axeViolations } from "./axe";
 import { SECOND_VOICE, startServer, type Server } from "./server";
 
 const ARTIFACTS = resolve(import.meta.dirname, "../test-artifacts");
@@ -51,13 +51,6 @@ async function previewPixels() {
   await expect(page.locator("figure.overlay-preview")).toHaveAttribute("aria-busy", "false");
   await expect.poll(() => preview.evaluate((img: HTMLImageElement) => img.complete && img.naturalWidth)).toBeGreaterThan(0);
   return preview.screenshot();
-}
-
-/** Serious and critical axe violations on the page as it is now. */
-async function axeViolations() {
-  const results = await new AxeBuilder({ page }).analyze();
-  const bad = results.violations.filter((v) => v.impact === "serious" || v.impact === "critical");
-  return bad.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(" ")).join(", ")}`);
 }
 
 async function chooseOption(label: string, option: string) {
@@ -240,7 +233,7 @@ test("a server error shows next to its control; a conflicting edit reloads the p
 
 test("the editor has no serious or critical accessibility violations", async () => {
   await page.getByRole("tab", { name: "Voice" }).click();
-  expect(await axeViolations()).toEqual([]);
+  expect(await axeViolations(page)).toEqual([]);
 });
 
 test("render a preview, follow its progress to 100 %, and play it", async () => {
@@ -297,7 +290,7 @@ test("revoke the render's share links: the old link answers 410, a new one works
   const dialog = page.getByRole("dialog", { name: "Revoke this render’s share links?" });
   await expect(dialog).toBeVisible();
   expect((await page.request.get(oldUrl)).status()).toBe(200); // nothing happens before confirming
-  expect(await axeViolations()).toEqual([]);
+  expect(await axeViolations(page)).toEqual([]);
   await shot("revoke-confirm");
   await dialog.getByRole("button", { name: "Revoke all links" }).click();
   await expect(page.getByRole("status").filter({ hasText: "links created before now no longer work" })).toBeVisible();
@@ -332,7 +325,7 @@ test("media: an unused upload can be deleted; the project's product image cannot
   await expect(product.getByRole("alert")).toContainText("Renamed elsewhere"); // the project that uses it
   await expect(productDelete).toBeFocused();
   await expect(items).toHaveCount(2);
-  expect(await axeViolations()).toEqual([]);
+  expect(await axeViolations(page)).toEqual([]);
   await shot("media-in-use");
 
   await page.getByRole("button", { name: "Delete spare.png" }).click();
