@@ -2,10 +2,20 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import uuid
+from pathlib import Path
 from typing import Any
 
 import httpx
+from sqlalchemy import select, update
+
+from reelforge.api.app import create_app
+from reelforge.api.context import AppContext
+from reelforge.api.webhooks import WebhookPolicy
+from reelforge.store import assets, projects, render_jobs
+from reelforge.store.models import RenderJob, User, utcnow
+from reelforge.store.users import add_user
 
 
 def sample_document(**overrides: Any) -> dict[str, Any]:
@@ -58,3 +68,44 @@ def assert_error(response: httpx.Response, status: int, field: str | None = None
 
 def unique(prefix: str) -> str:
     return f"{prefix}-{uuid.uuid4().hex[:8]}"
+
+
+def finished_job_owing_a_webhook(
+    data_dir: Path,
+    *,
+    user: str,
+    policy: WebhookPolicy,
+    document: dict[str, Any],
+    webhook: str,
+    status: str,
+) -> tuple[AppContext, str]:
+    """An app (its coordinator not started) whose database holds a job that finished five
+    minutes ago, as a process that died before sending its webhook would leave it. Returns the
+    app's context (the caller disposes of its database) and the job's id."""
+    add_user(data_dir=data_dir, name=user)
+    app = create_app(data_dir=data_dir, lease_seconds=0.2, webhook_policy=policy)
+    context: AppContext = app.state.context
+    with context.db.session() as session:
+        owner = session.scalar(select(User.id).where(User.name == user))
+        assert owner is not None
+        view = projects.create_project(
+            session=session,
+            owner_id=owner,
+            document=document,
+            check_refs=assets.ref_check(session=session, owner_id=owner),
+        )
+        job_id = render_jobs.create_job(
+            session=session,
+            owner_id=owner,
+            project_id=view.id,
+            preview=True,
+            check_refs=assets.ref_check(session=session, owner_id=owner, stored=True),
+            webhook=webhook,
+        ).id
+        with session.begin():
+            session.execute(
+                update(RenderJob)
+                .where(RenderJob.id == job_id)
+                .values(status=status, finished_at=utcnow() - dt.timedelta(minutes=5))
+            )
+    return context, job_id

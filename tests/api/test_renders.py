@@ -18,7 +18,7 @@ import pytest
 from PIL import Image
 
 from .conftest import Deployment
-from .support import assert_error, create_project, sample_document
+from .support import assert_error, create_project, finished_job_owing_a_webhook, sample_document
 
 
 def renderable(**overrides: Any) -> dict[str, Any]:
@@ -261,47 +261,23 @@ def test_frame(api: httpx.Client) -> None:
 
 def test_a_webhook_a_crash_left_unsent_is_sent_on_restart(tmp_path: Path) -> None:
     """A process finished a job, then died before its webhook went out: the next one sends it."""
-    import datetime as dt
+    from sqlalchemy import select
 
-    from sqlalchemy import select, update
-
-    from reelforge.api.app import create_app
     from reelforge.api.webhooks import WebhookPolicy
-    from reelforge.store import assets, projects, render_jobs
-    from reelforge.store.models import RenderJob, User, utcnow
-    from reelforge.store.users import add_user
+    from reelforge.store import render_jobs
+    from reelforge.store.models import RenderJob, utcnow
 
     server = HTTPServer(("127.0.0.1", 0), _Hook)
     threading.Thread(target=server.serve_forever, daemon=True).start()
     try:
-        add_user(data_dir=tmp_path, name="crashed")
-        policy = WebhookPolicy(allow_private=True)  # the receiver is on this machine
-        app = create_app(data_dir=tmp_path, lease_seconds=0.2, webhook_policy=policy)
-        context = app.state.context
-        with context.db.session() as session:
-            owner = session.scalar(select(User.id).where(User.name == "crashed"))
-            assert owner is not None
-            view = projects.create_project(
-                session=session,
-                owner_id=owner,
-                document=renderable(),
-                check_refs=assets.ref_check(session=session, owner_id=owner),
-            )
-            job = render_jobs.create_job(
-                session=session,
-                owner_id=owner,
-                project_id=view.id,
-                preview=True,
-                check_refs=assets.ref_check(session=session, owner_id=owner, stored=True),
-                webhook=f"http://127.0.0.1:{server.server_address[1]}/owed",
-            )
-            job_id = job.id
-            with session.begin():
-                session.execute(
-                    update(RenderJob)
-                    .where(RenderJob.id == job_id)
-                    .values(status="succeeded", finished_at=utcnow() - dt.timedelta(minutes=5))
-                )
+        context, job_id = finished_job_owing_a_webhook(
+            tmp_path,
+            user="crashed",
+            policy=WebhookPolicy(allow_private=True),  # the receiver is on this machine
+            document=renderable(),
+            webhook=f"http://127.0.0.1:{server.server_address[1]}/owed",
+            status="succeeded",
+        )
         context.coordinator.start()
         try:
             deadline = time.monotonic() + 20

@@ -3,7 +3,6 @@ and again when the webhook is sent; redirects are not followed."""
 
 from __future__ import annotations
 
-import datetime as dt
 import threading
 import time
 from collections.abc import Iterator
@@ -13,17 +12,14 @@ from typing import Any
 
 import httpx
 import pytest
-from sqlalchemy import select, update
+from sqlalchemy import select
 
-from reelforge.api.app import create_app
 from reelforge.api.webhooks import WebhookPolicy
 from reelforge.errors import WebhookRefused
-from reelforge.store import assets, projects, render_jobs
-from reelforge.store.models import RenderJob, User, utcnow
-from reelforge.store.users import add_user
+from reelforge.store.models import RenderJob
 
 from .conftest import Deployment, ServerProcess
-from .support import assert_error, create_project, sample_document
+from .support import assert_error, create_project, finished_job_owing_a_webhook, sample_document
 
 REFUSED = [
     ("http://127.0.0.1:8080/hook", "loopback"),
@@ -145,33 +141,16 @@ def receiver() -> Iterator[str]:
 def deliver_owed_webhook(tmp_path: Path, policy: WebhookPolicy, webhook: str) -> None:
     """A finished job whose webhook is owed, handed to a real coordinator with `policy`; returns
     once the coordinator has dealt with it."""
-    add_user(data_dir=tmp_path, name="hooked")
-    app = create_app(data_dir=tmp_path, lease_seconds=0.2, webhook_policy=policy)
-    context = app.state.context
+    # accepted when created; the host may resolve elsewhere by the time it is sent
+    context, job_id = finished_job_owing_a_webhook(
+        tmp_path,
+        user="hooked",
+        policy=policy,
+        document=sample_document(),
+        webhook=webhook,
+        status="failed",
+    )
     try:
-        with context.db.session() as session:
-            owner = session.scalar(select(User.id).where(User.name == "hooked"))
-            assert owner is not None
-            view = projects.create_project(
-                session=session,
-                owner_id=owner,
-                document=sample_document(),
-                check_refs=assets.ref_check(session=session, owner_id=owner),
-            )
-            job_id = render_jobs.create_job(
-                session=session,
-                owner_id=owner,
-                project_id=view.id,
-                preview=True,
-                check_refs=assets.ref_check(session=session, owner_id=owner, stored=True),
-                webhook=webhook,  # accepted when created; the host resolves elsewhere now
-            ).id
-            with session.begin():
-                session.execute(
-                    update(RenderJob)
-                    .where(RenderJob.id == job_id)
-                    .values(status="failed", finished_at=utcnow() - dt.timedelta(minutes=5))
-                )
         context.coordinator.start()
         try:
             deadline = time.monotonic() + 20
