@@ -25,11 +25,17 @@ def renderer_version() -> str:
     """The renderer's version for cache keys: the name above plus a hash of the code that
     decides a chunk's pixels, so a change to it can never serve stale chunks from a cache."""
     import reelforge.graph as graph_module
+    import reelforge.pictures as pictures_module
     import reelforge.render as render_package
 
     render_dir = Path(render_package.__file__).parent
     files = sorted(
-        [Path(graph_module.__file__), *render_dir.glob("*.py"), *render_dir.glob("effects/*.py")]
+        [
+            Path(graph_module.__file__),
+            Path(pictures_module.__file__),
+            *render_dir.glob("*.py"),
+            *render_dir.glob("effects/*.py"),
+        ]
     )
     pixel_code = [f for f in files if f.stem not in _NOT_PIXELS]
     digest = hashlib.sha256()

@@ -17,8 +17,9 @@ from pathlib import Path
 from PIL import Image, ImageDraw, ImageFilter, ImageFont
 
 from reelforge.files import atomic_write_bytes
+from reelforge.pictures import canonical_picture
 from reelforge.render.chunks import renderer_version
-from reelforge.timeline.model import Look, OverlayLayer, StillVisual, TitleLayer
+from reelforge.timeline.model import Asset, Look, OverlayLayer, StillVisual, TitleLayer
 
 MOTION_SUPERSAMPLE = 2  # stills with camera motion are drawn at 2× for sub-pixel smooth motion
 
@@ -54,6 +55,11 @@ def _cached(cache: Path, key: str, draw: Image.Image | Callable[[], Image.Image]
         image.save(buf, format="PNG", compress_level=1)
         atomic_write_bytes(path, buf.getvalue())
     return path
+
+
+def _picture(asset: Asset, cache: Path) -> Path:
+    """A user's picture upright, in sRGB, 8-bit (reelforge.pictures), decoded once per file."""
+    return canonical_picture(Path(asset.path), asset.hash, cache)
 
 
 def _rgb(color: str) -> tuple[int, int, int, int]:
@@ -109,7 +115,7 @@ def draw_still(look: Look, visual: StillVisual, cache: Path) -> Path:
         if visual.source == "gradient":
             return _gradient(width, height, visual.colors, visual.angle)
         assert visual.image is not None
-        with Image.open(visual.image.path) as src:
+        with Image.open(_picture(visual.image, cache)) as src:
             img = src.convert("RGB")
         if visual.fit == "cover":
             return _cover(img, width, height)
@@ -127,14 +133,17 @@ def draw_still(look: Look, visual: StillVisual, cache: Path) -> Path:
 
 
 def _cover(img: Image.Image, width: int, height: int) -> Image.Image:
+    """Scale `img` to cover width × height and crop the middle.
+
+    The crop box is computed in the source's own pixels and clamped to it, so floating-point
+    rounding can never put an edge a hair outside the picture (Pillow refuses such a box).
+    """
     scale = max(width / img.width, height / img.height)
-    w, h = img.width * scale, img.height * scale
-    box = (
-        (w - width) / 2 / scale,
-        (h - height) / 2 / scale,
-        (w + width) / 2 / scale,
-        (h + height) / 2 / scale,
-    )
+    crop_w = min(float(img.width), width / scale)
+    crop_h = min(float(img.height), height / scale)
+    left = max(0.0, (img.width - crop_w) / 2)
+    top = max(0.0, (img.height - crop_h) / 2)
+    box = (left, top, min(float(img.width), left + crop_w), min(float(img.height), top + crop_h))
     return img.resize((width, height), Image.Resampling.LANCZOS, box=box)
 
 
@@ -276,7 +285,7 @@ def overlay_box(look: Look, overlay: OverlayLayer, image_size: tuple[int, int]) 
 
 def draw_overlay(look: Look, overlay: OverlayLayer, cache: Path) -> Placed:
     """The product image scaled to fit a square of `scale` × the short side, on its grid cell."""
-    with Image.open(overlay.image.path) as src:
+    with Image.open(_picture(overlay.image, cache)) as src:
         size = src.size
         box = overlay_box(look, overlay, size)
         key = _key("product", overlay.image.hash, box.width, box.height)
@@ -292,7 +301,7 @@ def draw_logo(look: Look, cache: Path) -> Placed:
     assert look.logo is not None
     m = margin(look)
     h = max(2, round(min(look.width, look.height) * 0.08))
-    with Image.open(look.logo.path) as src:
+    with Image.open(_picture(look.logo, cache)) as src:
         w = max(2, round(src.width * h / src.height))
         key = _key("logo", look.logo.hash, w, h)
         path = cache / "layers" / f"{key}.png"

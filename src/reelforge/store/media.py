@@ -134,9 +134,9 @@ class MediaStore:
 
 def _media_type(path: Path, kind: str) -> str:
     if kind == "image":
-        from PIL import Image
+        from reelforge.pictures import open_image
 
-        with Image.open(path) as image:
+        with open_image(path) as image:
             try:
                 image.load()  # the probe read the header; a truncated file fails only here
             except (OSError, SyntaxError, ValueError):

@@ -12,7 +12,9 @@ from reelforge.files import file_sha256
 
 MediaKind = Literal["image", "video", "audio"]
 
-IMAGE_SUFFIXES = {".png", ".jpg", ".jpeg", ".webp", ".gif", ".bmp", ".tif", ".tiff"}
+IMAGE_SUFFIXES = {
+    ".png", ".jpg", ".jpeg", ".webp", ".gif", ".bmp", ".tif", ".tiff", ".heic", ".heif", ".avif",
+}  # fmt: skip
 
 
 class AssetResolver(Protocol):
@@ -95,12 +97,11 @@ def probe_media(path: Path, *, field: str, max_pixels: int = 100_000_000) -> Med
 def _probe_image(path: Path, *, field: str, max_pixels: int) -> MediaInfo | None:
     from PIL import Image, UnidentifiedImageError
 
-    # We enforce our own pixel limit below, with a message that gives the size; Pillow's
-    # bomb check would fire first with less to say.
-    Image.MAX_IMAGE_PIXELS = None
+    from reelforge.pictures import open_image, upright_size
+
     try:
-        with Image.open(path) as img:
-            width, height = img.size
+        with open_image(path) as img:
+            width, height = upright_size(img)  # as shown: EXIF orientation applied
             is_animated = bool(getattr(img, "is_animated", False))
             if width * height <= max_pixels and not is_animated:
                 img.load()  # decode it all: a truncated or corrupt file fails here, not mid-render
@@ -108,6 +109,8 @@ def _probe_image(path: Path, *, field: str, max_pixels: int) -> MediaInfo | None
         if path.suffix.lower() in IMAGE_SUFFIXES:
             raise MediaError(f"{field}: {path.name} is not a readable image", field=field) from None
         return None
+    except MediaError as exc:
+        raise MediaError(f"{field}: {exc.message}", field=field) from None
     except Image.DecompressionBombError:
         raise MediaError(
             f"{field}: {path.name} is too large (over {max_pixels} pixels)", field=field
