@@ -9,7 +9,7 @@ import threading
 from collections.abc import Sequence
 from pathlib import Path
 
-from reelforge.errors import ReelforgeError
+from reelforge.errors import ReelforgeError, new_error_id
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -71,6 +71,25 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("reelforge: cancelled", file=sys.stderr)
         return 130
+    except Exception as exc:  # a bug: one line for the user, the traceback in a file
+        return _unexpected(exc)
+
+
+def _unexpected(exc: Exception) -> int:
+    import tempfile
+    import traceback
+
+    error_id = new_error_id()
+    log = Path(tempfile.gettempdir()) / f"reelforge-error-{error_id}.log"
+    try:
+        log.write_text("".join(traceback.format_exception(exc)))
+        where = f"details in {log}"
+    except OSError:
+        where = "no log written"
+    reason = str(exc).splitlines()[0][:200] if str(exc) else ""
+    print(f"reelforge: internal error {error_id} ({type(exc).__name__}: {reason}); {where}",
+          file=sys.stderr)  # fmt: skip
+    return 2
 
 
 def _dispatch(args: argparse.Namespace) -> int:

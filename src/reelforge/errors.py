@@ -195,3 +195,11 @@ class WebhookRefused(InvalidRequest):
     """A webhook URL the server will not call (scheme, or where its host resolves)."""
 
     code = "webhook_refused"
+
+
+def new_error_id() -> str:
+    """A short id for an unexpected error: shown to the user and written to the log with the
+    traceback, so a report can be matched to its cause."""
+    import uuid
+
+    return uuid.uuid4().hex[:12]

@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING, Any
 import httpx
 
 from reelforge.api.webhooks import WebhookPolicy
-from reelforge.errors import ReelforgeError, RenderCancelled, WebhookRefused
+from reelforge.errors import ReelforgeError, RenderCancelled, WebhookRefused, new_error_id
 from reelforge.spec import parse_project
 from reelforge.store import render_jobs
 from reelforge.store.assets import OwnerAssetResolver
@@ -128,8 +128,10 @@ class RenderCoordinator:
         except ReelforgeError as exc:
             outcome = ("failed", None, (exc.code, str(exc)))
         except Exception as exc:
-            logger.exception("render %s failed", job.id)
-            outcome = ("failed", None, ("internal", f"internal error: {type(exc).__name__}"))
+            error_id = new_error_id()
+            logger.exception("render %s failed: unexpected error %s", job.id, error_id)
+            reason = f"internal error {error_id} ({type(exc).__name__}), in the server log"
+            outcome = ("failed", None, ("internal", reason))
         finally:
             heartbeat.stop()
             with self._lock:

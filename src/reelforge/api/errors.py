@@ -34,6 +34,7 @@ from reelforge.errors import (
     SpeechTooLongError,
     UploadTooLarge,
     VoiceError,
+    new_error_id,
 )
 from reelforge.spec.load import field_path
 
@@ -122,9 +123,16 @@ async def _http_error(_request: Request, exc: Exception) -> JSONResponse:
     return error_response(exc.status_code, code, str(exc.detail), **headers)
 
 
-async def _unexpected(_request: Request, exc: Exception) -> JSONResponse:
-    logger.exception("unexpected error", exc_info=exc)
-    return error_response(500, "internal", "internal server error")
+async def _unexpected(request: Request, exc: Exception) -> JSONResponse:
+    """Anything unforeseen: a JSON 500 with an error id; the traceback goes to the log under
+    the same id, never to the client."""
+    error_id = new_error_id()
+    logger.error(
+        "unexpected error %s on %s %s", error_id, request.method, request.url.path, exc_info=exc
+    )
+    message = f"internal server error (error id {error_id}, in the server log)"
+    body = {"error": {"code": "internal", "message": message, "errorId": error_id}}
+    return JSONResponse(body, status_code=500)
 
 
 def install(app: FastAPI) -> None:

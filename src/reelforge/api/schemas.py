@@ -31,6 +31,7 @@ class ErrorDetail(ApiModel):
     code: str
     message: str
     field: str | None = None
+    error_id: str | None = None  # an unexpected error's id, also in the server log
 
 
 class ErrorPublic(ApiModel):

@@ -35,6 +35,23 @@ WORK_FORMAT = "yuv420p"
 BLEND_FORMAT = "yuv420"  # `overlay`'s name for WORK_FORMAT
 LAYER_FORMAT = "yuva420p"  # animated layers with alpha
 XFADE_FORMAT = "yuv444p"  # xfade has no 4:2:0 mode; only a transition's frames use this
+HD_SHORT_SIDE = 720  # from here up the output is BT.709; below, BT.601 (SMPTE 170M)
+
+
+def colour_space(look: Look) -> str:
+    """The output's colour space, as FFmpeg names it: `bt709` for HD and larger, `smpte170m`
+    (BT.601) for SD. The same name is the RGB → YUV matrix of every picture and the tags
+    (matrix, primaries, transfer) written into the video, so the two always agree."""
+    return "bt709" if min(look.width, look.height) >= HD_SHORT_SIDE else "smpte170m"
+
+
+def from_rgb(look: Look, pix_fmt: str) -> list[Filter]:
+    """An sRGB picture (a still, a layer) into `pix_fmt` with the output's own matrix,
+    limited range: never the converter's default matrix, which is BT.601 whatever the size."""
+    return [
+        Filter.of("scale", out_color_matrix=colour_space(look), out_range="tv"),
+        Filter.of("format", pix_fmts=pix_fmt),
+    ]
 
 
 @dataclass(frozen=True)
@@ -100,11 +117,11 @@ class CompiledChunk:
             "-x264-params",
             "open-gop=0",
             "-colorspace",
-            "smpte170m",
+            colour_space(spec.look),
             "-color_primaries",
-            "smpte170m",
+            colour_space(spec.look),
             "-color_trc",
-            "smpte170m",
+            colour_space(spec.look),
             "-fps_mode",
             "passthrough",
             "-video_track_timescale",
@@ -130,11 +147,21 @@ def compile_chunk(spec: ChunkSpec, *, cache: Path) -> CompiledChunk:
     )
     if look.logo is not None:
         logo = draw_logo(look, cache)
-        src = g.add_input(str(logo.path))
+        src = g.chain(g.add_input(str(logo.path)), *from_rgb(look, LAYER_FORMAT))
         label = g.chain(
             [label, src], Filter.of("overlay", x=logo.x, y=logo.y, eval="init", format=BLEND_FORMAT)
         )
-    label = g.chain(label, Filter.of("format", pix_fmts="yuv420p"), label="out")
+    space = colour_space(look)
+    label = g.chain(
+        label,
+        Filter.of("format", pix_fmts="yuv420p"),
+        # Tag every frame (matrix, primaries, transfer, range): the encoder takes the tags
+        # from the frames, and a tag left unspecified there overrides the command line's.
+        Filter.of(
+            "setparams", colorspace=space, color_primaries=space, color_trc=space, range="tv"
+        ),
+        label="out",
+    )
     return CompiledChunk(graph=g, output_label=label)
 
 
@@ -203,7 +230,7 @@ def _segment_stream(g: FilterGraph, seg: Segment, look: Look, cache: Path) -> st
         # camera motion is cropped from a 2× picture, so even in 4:2:0 its chroma moves in
         # one-pixel steps at the output (finer than the output's own 4:2:0 grid).
         filters = [
-            Filter.of("format", pix_fmts=WORK_FORMAT),
+            *from_rgb(look, WORK_FORMAT),
             Filter.of("loop", loop=seg.count - 1, size=1),
         ]
         filters += Motion(visual.motion, content.frames, seg.first).filters(w, h, fps)
@@ -220,7 +247,7 @@ def _segment_stream(g: FilterGraph, seg: Segment, look: Look, cache: Path) -> st
     if content.title is not None:
         title = draw_title(look, content.title, cache)
         boxes.append((title.x, title.y, title.x + title.width, title.y + title.height))
-        t_src = g.add_input(str(title.path))
+        t_src = g.chain(g.add_input(str(title.path)), *from_rgb(look, LAYER_FORMAT))
         label = g.chain(
             [label, t_src],
             Filter.of("overlay", x=title.x, y=title.y, eval="init", format=BLEND_FORMAT),
@@ -237,7 +264,7 @@ def _segment_stream(g: FilterGraph, seg: Segment, look: Look, cache: Path) -> st
             cap = draw_caption(
                 look, cue.text, cache, avoid=boxes, chars_per_line=chars, font_px=font_px
             )
-            c_src = g.add_input(str(cap.path))
+            c_src = g.chain(g.add_input(str(cap.path)), *from_rgb(look, LAYER_FORMAT))
             lo = (cue.start - 0.5 + PTS_OFFSET) / fps
             hi = (cue.end - 0.5 + PTS_OFFSET) / fps
             label = g.chain(
@@ -278,7 +305,7 @@ def _product_overlay(
     ]
     layer = g.chain(
         src,
-        Filter.of("format", pix_fmts=LAYER_FORMAT),
+        *from_rgb(look, LAYER_FORMAT),
         Filter.of("loop", loop=seg.count - 1, size=1),
         *retime,
         *anim.on_layer(placed.width, placed.height, retime),
@@ -314,17 +341,20 @@ def _video_source(
     if seek > 0:
         options += ["-ss", f"{seek:.6f}"]
     src = g.add_input(visual.video.path, *options)
+    # The video's own matrix (read from its frames) into the output's; FFmpeg has already
+    # turned it upright by its display matrix (a phone's rotation).
+    colour = {"out_color_matrix": colour_space(look), "out_range": "tv"}
     if visual.fit == "cover":
         fit = [
-            Filter.of("scale", w=w, h=h, force_original_aspect_ratio="increase"),
+            Filter.of("scale", w=w, h=h, force_original_aspect_ratio="increase", **colour),
             Filter.of("crop", w=w, h=h),
         ]
     else:
         fit = [
-            Filter.of("scale", w=w, h=h, force_original_aspect_ratio="decrease"),
+            Filter.of("scale", w=w, h=h, force_original_aspect_ratio="decrease", **colour),
             Filter.of("pad", w=w, h=h, x="(ow-iw)/2", y="(oh-ih)/2", color="black"),
         ]
-    filters = [Filter.of("fps", fps=fps), *fit, Filter.of("setsar", r=1)]
+    filters = [*tone_map(visual.hdr), Filter.of("fps", fps=fps), *fit, Filter.of("setsar", r=1)]
     if seg.first < 0:
         filters.append(Filter.of("tpad", start=-seg.first, start_mode="clone"))
     filters += [
@@ -332,3 +362,30 @@ def _video_source(
         Filter.of("trim", end_frame=seg.count),
     ]
     return src, filters
+
+
+HDR_TRANSFER_NAMES = {"pq": "smpte2084", "hlg": "arib-std-b67"}
+
+
+def tone_map(hdr: str) -> list[Filter]:
+    """HDR (BT.2020 PQ or HLG, as phones record) to SDR BT.709: to linear light, BT.2020 to
+    BT.709 primaries, Hable's curve (keeps highlights without greying the picture), then the
+    BT.709 transfer and matrix. Nothing for SDR video."""
+    if not hdr:
+        return []
+    return [
+        Filter.of(
+            "zscale",
+            tin=HDR_TRANSFER_NAMES[hdr],
+            min="bt2020nc",
+            pin="bt2020",
+            rin="tv",
+            t="linear",
+            npl=100,
+        ),
+        Filter.of("format", pix_fmts="gbrpf32le"),
+        Filter.of("zscale", p="bt709"),
+        Filter.of("tonemap", tonemap="hable", desat=0),
+        Filter.of("zscale", t="bt709", m="bt709", r="tv"),
+        Filter.of("format", pix_fmts="yuv420p"),
+    ]

@@ -51,6 +51,11 @@ class MediaInfo:
     height: int = 0
     duration: float = 0.0
     has_audio: bool = False
+    hdr: str = ""  # a video's HDR transfer: "pq", "hlg" or "" (SDR)
+
+
+# FFmpeg's transfer characteristics (AVColorTransferCharacteristic) of HDR video.
+HDR_TRANSFERS = {16: "pq", 18: "hlg"}
 
 
 _hash_cache: dict[tuple[str, int, int], str] = {}
@@ -152,13 +157,16 @@ def _probe_av(path: Path, *, field: str, max_pixels: int) -> MediaInfo:
                         field=field,
                     )
                 # Decode one frame: a header alone does not prove the file is playable.
-                next(container.decode(video=0))
+                frame = next(container.decode(video=0))
+                if round(getattr(frame, "rotation", 0) or 0) % 180 == 90:
+                    width, height = height, width  # a phone's display matrix: as shown
                 return MediaInfo(
                     kind="video",
                     width=width,
                     height=height,
                     duration=duration,
                     has_audio=audio is not None,
+                    hdr=HDR_TRANSFERS.get(int(getattr(frame, "color_trc", 0) or 0), ""),
                 )
             if audio is not None:
                 next(container.decode(audio=0))

@@ -40,6 +40,7 @@ class VideoClip:
     loop: bool = True
     duration: float = 0.0
     fit: str = "cover"
+    hdr: str = ""  # "pq" or "hlg": tone-mapped to SDR BT.709 when rendered
 
 
 @dataclass(frozen=True)

@@ -292,7 +292,8 @@ def _visual(
             f"{field}.start: {v.start:g} s is past the end of the video ({duration:.2f} s)",
             field=f"{field}.start",
         )
-    clip = VideoClip(video=video, start=v.start, loop=v.loop, duration=duration, fit=v.fit)
+    hdr = probe_media(Path(video.path), field=f"{field}.src").hdr  # memoised: probed above
+    clip = VideoClip(video=video, start=v.start, loop=v.loop, duration=duration, fit=v.fit, hdr=hdr)
     return clip, (video if has_audio and not v.muted else None), v.start
 
 

@@ -835,6 +835,8 @@ export interface components {
         ErrorDetail: {
             /** Code */
             code: string;
+            /** Errorid */
+            errorId?: string | null;
             /** Field */
             field?: string | null;
             /** Message */
