@@ -369,8 +369,9 @@ HDR_TRANSFER_NAMES = {"pq": "smpte2084", "hlg": "arib-std-b67"}
 
 def tone_map(hdr: str) -> list[Filter]:
     """HDR (BT.2020 PQ or HLG, as phones record) to SDR BT.709: to linear light, BT.2020 to
-    BT.709 primaries, Hable's curve (keeps highlights without greying the picture), then the
-    BT.709 transfer and matrix. Nothing for SDR video."""
+    BT.709 primaries, the Möbius curve (linear up to SDR white, so faces and mid-tones keep
+    their brightness, only highlights are compressed; Hable darkened mid-gray from 128 to
+    about 90), then the BT.709 transfer and matrix. Nothing for SDR video."""
     if not hdr:
         return []
     return [
@@ -385,7 +386,7 @@ def tone_map(hdr: str) -> list[Filter]:
         ),
         Filter.of("format", pix_fmts="gbrpf32le"),
         Filter.of("zscale", p="bt709"),
-        Filter.of("tonemap", tonemap="hable", desat=0),
+        Filter.of("tonemap", tonemap="mobius", desat=0),
         Filter.of("zscale", t="bt709", m="bt709", r="tv"),
         Filter.of("format", pix_fmts="yuv420p"),
     ]
