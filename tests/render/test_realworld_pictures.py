@@ -3,6 +3,7 @@ any picture size at any output geometry. Checked on rendered stills, pixel by pi
 
 from __future__ import annotations
 
+import os
 import tempfile
 from pathlib import Path
 from typing import Any
@@ -136,7 +137,7 @@ def picture_sizes(draw: st.DrawFn) -> tuple[int, int]:
 
 
 @settings(
-    max_examples=25,
+    max_examples=int(os.environ.get("GEOMETRY_EXAMPLES", "25")),
     deadline=None,
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much],
 )
@@ -148,16 +149,22 @@ def picture_sizes(draw: st.DrawFn) -> tuple[int, int]:
     fit=st.sampled_from(("cover", "contain")),
     motion=st.sampled_from(MOTIONS),
     at=st.floats(0.0, 1.999),
-    overlay=st.booleans(),
+    overlay=st.none()
+    | st.tuples(
+        st.sampled_from(("fade", "zoom", "slide", "none")),
+        st.floats(0.1, 0.8),
+        st.sampled_from(("left", "center", "right")),
+        st.sampled_from(("top", "center", "bottom")),
+    ),
 )
 @example(size=(4032, 3024), aspect="9:16", resolution=480, fps=25, fit="cover", motion="none",
-         at=1.0, overlay=False)  # fmt: skip
+         at=1.0, overlay=None)  # fmt: skip
 @example(size=(3024, 4032), aspect="16:9", resolution=360, fps=30, fit="contain",
-         motion="zoom-in", at=0.3, overlay=True)  # fmt: skip
+         motion="zoom-in", at=0.3, overlay=("zoom", 0.1, "left", "top"))  # fmt: skip
 @example(size=(12000, 16), aspect="9:16", resolution=360, fps=30, fit="cover",
-         motion="pan-left", at=1.9, overlay=True)  # fmt: skip
+         motion="pan-left", at=1.9, overlay=("slide", 0.8, "right", "bottom"))  # fmt: skip
 @example(size=(16, 12000), aspect="16:9", resolution=720, fps=60, fit="contain",
-         motion="zoom-out", at=0.0, overlay=True)  # fmt: skip
+         motion="zoom-out", at=0.5, overlay=("fade", 0.1, "center", "top"))  # fmt: skip
 def test_any_picture_at_any_geometry_renders_a_frame_of_the_right_size(
     size: tuple[int, int],
     aspect: str,
@@ -166,18 +173,23 @@ def test_any_picture_at_any_geometry_renders_a_frame_of_the_right_size(
     fit: str,
     motion: str,
     at: float,
-    overlay: bool,
+    overlay: tuple[str, float, str, str] | None,
 ) -> None:
-    """No failure for any picture size × output geometry × fit × motion, the frame has the
-    output's size, and the picture's colour is at its centre."""
+    """No failure for any picture size × output geometry × fit × motion × product overlay, the
+    frame has the output's size, and the picture's colour is at its centre."""
     with tempfile.TemporaryDirectory(prefix="geometry-") as tmp:
         folder = Path(tmp)
         Image.new("RGB", size, rw.ORANGE).save(folder / "p.png", compress_level=1)
         scene = picture_scene("p.png", fit=fit, motion=motion)
         scene["duration"] = 2
-        if overlay:
-            scene["productOverlay"] = {"enabled": True, "scale": 0.1, "animation": "none",
-                                       "position": {"x": "left", "y": "top"}}  # fmt: skip
+        if overlay:  # the same picture as the product image
+            animation, scale, x, y = overlay
+            scene["productOverlay"] = {
+                "enabled": True,
+                "scale": round(scale, 3),
+                "animation": animation,
+                "position": {"x": x, "y": y},
+            }
         doc = document(scene, product={"image": "p.png"})
         doc["output"] = {"aspect": aspect, "resolution": resolution, "fps": fps}
         frame = still(folder, doc, at=at)
