@@ -175,8 +175,9 @@ def test_any_picture_at_any_geometry_renders_a_frame_of_the_right_size(
     at: float,
     overlay: tuple[str, float, str, str] | None,
 ) -> None:
-    """No failure for any picture size × output geometry × fit × motion × product overlay, the
-    frame has the output's size, and the picture's colour is at its centre."""
+    """No failure for any picture size × output geometry × fit × motion × product overlay (and
+    the same picture as the logo), the frame has the output's size, and the picture's colour is
+    at its centre."""
     with tempfile.TemporaryDirectory(prefix="geometry-") as tmp:
         folder = Path(tmp)
         Image.new("RGB", size, rw.ORANGE).save(folder / "p.png", compress_level=1)
@@ -190,11 +191,14 @@ def test_any_picture_at_any_geometry_renders_a_frame_of_the_right_size(
                 "animation": animation,
                 "position": {"x": x, "y": y},
             }
-        doc = document(scene, product={"image": "p.png"})
+        doc = document(scene, product={"image": "p.png"}, brand={"logo": "p.png"})
         doc["output"] = {"aspect": aspect, "resolution": resolution, "fps": fps}
         frame = still(folder, doc, at=at)
         width, height = parse_project(doc).output.size
         assert frame.shape == (height, width, 3)
         shown = min(width / size[0], height / size[1]) * min(size)
-        if fit == "cover" or shown >= 8:  # a contained sliver may be thinner than a pixel
-            assert np.abs(frame[height // 2, width // 2] - rw.ORANGE).max() <= 8
+        # a contained sliver may be thinner than a pixel; near its edges, resampling and 4:2:0
+        # chroma blend it with the background, so only a picture ≥ 32 px across is measured
+        if fit == "cover" or shown >= 32:
+            centre = frame[height // 2, width // 2]
+            assert np.abs(centre - rw.ORANGE).max() <= 8, (size, fit, motion, at, overlay, centre)

@@ -22,6 +22,7 @@ from reelforge.render.chunks import renderer_version
 from reelforge.timeline.model import Asset, Look, OverlayLayer, StillVisual, TitleLayer
 
 MOTION_SUPERSAMPLE = 2  # stills with camera motion are drawn at 2× for sub-pixel smooth motion
+LOGO_MAX_WIDTH = 0.3  # of the frame's width
 
 
 @dataclass(frozen=True)
@@ -303,6 +304,9 @@ def draw_logo(look: Look, cache: Path) -> Placed:
     h = max(2, round(min(look.width, look.height) * 0.08))
     with Image.open(_picture(look.logo, cache)) as src:
         w = max(2, round(src.width * h / src.height))
+        if w > look.width * LOGO_MAX_WIDTH:  # a very wide logo: fit the width instead
+            w = max(2, round(look.width * LOGO_MAX_WIDTH))
+            h = max(2, round(src.height * w / src.width))
         key = _key("logo", look.logo.hash, w, h)
         path = cache / "layers" / f"{key}.png"
         if not path.exists():
