@@ -148,6 +148,7 @@ def display_p3_icc() -> bytes:
 PICTURE_FORMATS = (
     "jpeg",
     "jpeg-cmyk",
+    "jpeg-ycck",
     "png",
     "png-16bit",
     "png-gray",
@@ -173,6 +174,8 @@ def picture(fmt: str, path_stem: Path, color: tuple[int, int, int] = ORANGE) -> 
         rgb.save(path, quality=95)
     elif fmt == "jpeg-cmyk":
         rgb.convert("CMYK").save(path, format="JPEG", quality=95)
+    elif fmt == "jpeg-ycck":
+        path.write_bytes(_ycck_jpeg(rgb.convert("CMYK")))
     elif fmt == "png":
         rgb.save(path)
     elif fmt in ("png-16bit", "tiff-16bit"):
@@ -200,6 +203,23 @@ def picture(fmt: str, path_stem: Path, color: tuple[int, int, int] = ORANGE) -> 
     else:
         raise ValueError(fmt)
     return path
+
+
+def _ycck_jpeg(cmyk: Image.Image) -> bytes:
+    """`cmyk` as an Adobe YCCK JPEG (what Photoshop writes for CMYK). Pillow writes only
+    plain CMYK, so the channels are converted by hand and the Adobe marker's transform byte
+    set to 2 (YCCK). Pillow writes and reads Adobe CMYK inverted; libjpeg turns YCC into
+    255 - RGB: so the stored channels are 255 - YCbCr of the C, M, Y channels, and K."""
+    c, m, y, k = cmyk.split()
+    ycc = Image.merge("RGB", [c, m, y]).convert("YCbCr")
+    channels = [255 - np.asarray(ch, dtype=np.int16) for ch in ycc.split()]
+    stored = np.stack([*channels, np.asarray(k, dtype=np.int16)], -1).astype(np.uint8)
+    buffer = io.BytesIO()
+    Image.fromarray(stored, "CMYK").save(buffer, format="JPEG", quality=100)
+    data = bytearray(buffer.getvalue())
+    adobe = data.index(b"Adobe")
+    data[adobe + 11] = 2  # "Adobe", version (2), flags0 (2), flags1 (2), transform
+    return bytes(data)
 
 
 def _sixteen_bit_rgb(
