@@ -14,7 +14,7 @@ import pytest
 
 import realworld_media as rw
 
-from .support import create_project
+from .support import assert_error, create_project
 from .test_renders import wait_for
 
 
@@ -91,3 +91,27 @@ def test_an_upright_phone_photo_uploads_with_its_shown_size_and_renders_upright(
     # cover: 64×96 → 427×640 cropped to the middle 360 columns
     for (x, y), colour in {(90, 160): rw.TOP_LEFT, (270, 480): rw.BOTTOM_RIGHT}.items():
         assert np.abs(pixels[y, x] - colour).max() <= 24, ((x, y), pixels[y, x])
+
+
+def test_a_picture_asset_is_served_upright_as_png_for_the_browser(
+    api: httpx.Client, tmp_path: Path
+) -> None:
+    """HEIC does not show in most browsers and EXIF orientation is easy to lose: the editor
+    shows a picture as the renderer uses it."""
+    path = rw.oriented_jpeg(tmp_path / "IMG_0003.jpg", 8, width=64, height=96)
+    asset = api.post("/api/assets", files={"file": (path.name, path.read_bytes())}).json()
+    shown = api.get(f"/api/assets/{asset['id']}/picture")
+    assert shown.status_code == 200 and shown.headers["content-type"] == "image/png"
+    from PIL import Image
+
+    with Image.open(io.BytesIO(shown.content)) as image:
+        assert image.format == "PNG" and image.size == (64, 96)
+        pixels = np.asarray(image.convert("RGB")).astype(int)
+    assert np.abs(pixels[10, 10] - rw.TOP_LEFT).max() <= 24
+    assert np.abs(pixels[85, 53] - rw.BOTTOM_RIGHT).max() <= 24
+    heic = rw.picture("heic", tmp_path / "photo")
+    asset = api.post("/api/assets", files={"file": (heic.name, heic.read_bytes())}).json()
+    assert api.get(f"/api/assets/{asset['id']}/picture").headers["content-type"] == "image/png"
+    song = rw.music_track(tmp_path / "song.mp3", seconds=0.5)
+    audio = api.post("/api/assets", files={"file": (song.name, song.read_bytes())}).json()
+    assert_error(api.get(f"/api/assets/{audio['id']}/picture"), 400, "assetId")

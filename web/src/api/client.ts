@@ -90,5 +90,7 @@ export const urls = {
   voiceSample: (voiceId: string) => `/api/voices/${encodeURIComponent(voiceId)}/sample`,
   musicSample: (style: string) => `/api/music-styles/${encodeURIComponent(style)}/sample`,
   asset: (ref: string) => `/api/assets/${encodeURIComponent(ref.replace(/^asset:/, ""))}`,
+  /** A picture asset as rendered: upright, sRGB, PNG (so HEIC and TIFF show in any browser). */
+  assetPicture: (ref: string) => `/api/assets/${encodeURIComponent(ref.replace(/^asset:/, ""))}/picture`,
   renderEvents: (renderId: string) => `/api/renders/${encodeURIComponent(renderId)}/events`,
 };

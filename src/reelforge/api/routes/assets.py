@@ -9,6 +9,8 @@ from fastapi.responses import FileResponse
 from reelforge.api.deps import ContextDep, CurrentUser, SessionDep
 from reelforge.api.schemas import AssetPublic, ErrorPublic
 from reelforge.api.uploads import FILE_FIELD, receive_file
+from reelforge.errors import InvalidRequest
+from reelforge.pictures import canonical_picture
 from reelforge.store import assets
 from reelforge.store.models import Asset
 
@@ -94,6 +96,28 @@ def get_asset(
         filename=asset.filename,
         content_disposition_type="inline",
     )
+
+
+@router.get(
+    "/{asset_id}/picture",
+    operation_id="getAssetPicture",
+    response_class=FileResponse,
+    responses={
+        200: {"content": {"image/png": {}}},
+        400: {"model": ErrorPublic, "description": "the asset is not a picture"},
+    },
+)
+def get_asset_picture(
+    asset_id: str, session: SessionDep, context: ContextDep, user: CurrentUser
+) -> FileResponse:
+    """A picture as the renderer uses it (upright, sRGB, PNG): for showing HEIC, AVIF, TIFF or
+    CMYK uploads, and photos with EXIF orientation, in a browser."""
+    asset = assets.get_asset(session=session, owner_id=user.id, asset_id=asset_id)
+    if asset.kind != "image":
+        raise InvalidRequest(f"asset {asset_id} is {asset.kind}, not a picture", field="assetId")
+    session.close()
+    path = canonical_picture(context.media.path_for(asset.sha256), asset.sha256, context.cache_dir)
+    return FileResponse(path, media_type="image/png", headers={"Cache-Control": "private"})
 
 
 @router.delete(

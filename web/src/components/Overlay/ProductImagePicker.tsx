@@ -15,11 +15,11 @@ export function ProductImagePicker() {
     <div className="product-image field">
       <span>Product image</span>
       <div className="row">
-        {image?.startsWith("asset:") && <img src={urls.asset(image)} alt="The product" className="product-thumb" />}
+        {image?.startsWith("asset:") && <img src={urls.assetPicture(image)} alt="The product" className="product-thumb" />}
         {!image && <span className="muted">No product image yet: upload one to show it on scenes.</span>}
         <FileButton
           label={image ? "Replace product image" : "Upload product image"}
-          accept="image/png,image/jpeg,image/webp"
+          accept="image/*,.heic,.heif,.avif"
           busy={upload.isPending || save.isPending}
           onFile={(file) => upload.mutate(file, { onSuccess: (asset) => save.mutate(asset.ref) })}
         />

@@ -83,7 +83,7 @@ export function VisualEditor({ scene }: { scene: Scene }) {
             )}
             <FileButton
               label={shownType === "image" ? "Upload image" : "Upload video"}
-              accept={shownType === "image" ? "image/png,image/jpeg,image/webp" : "video/mp4,video/quicktime,video/webm"}
+              accept={shownType === "image" ? "image/*,.heic,.heif,.avif" : "video/mp4,video/quicktime,video/webm"}
               busy={upload.isPending}
               onFile={(file) => uploadMedia(file, shownType)}
             />
