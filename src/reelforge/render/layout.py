@@ -16,6 +16,7 @@ content and the sizes of the product image and the logo. The rule (docs/renderin
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 from reelforge.audio.captions import wrap_caption
@@ -98,10 +99,10 @@ def safe_area(width: int, height: int) -> Box:
     m = round(min(width, height) * SAFE_MARGIN)
     if not is_portrait_story(width, height):
         return Box(m, m, width - 2 * m, height - 2 * m)
-    left = max(m, round(width * PORTRAIT_UI["left"]))
-    right = width - max(m, round(width * PORTRAIT_UI["right"]))
-    top = max(m, round(height * PORTRAIT_UI["top"]))
-    bottom = height - max(m, round(height * PORTRAIT_UI["bottom"]))
+    left = max(m, math.ceil(width * PORTRAIT_UI["left"]))
+    right = width - max(m, math.ceil(width * PORTRAIT_UI["right"]))
+    top = max(m, math.ceil(height * PORTRAIT_UI["top"]))
+    bottom = height - max(m, math.ceil(height * PORTRAIT_UI["bottom"]))
     return Box(left, top, right - left, bottom - top)
 
 
