@@ -163,6 +163,13 @@ def test_new_from_script(tmp_path: Path) -> None:
         "Third, wrapped.",
     ]
     assert all(s["duration"] is None for s in doc["scenes"])
+    assert not any(s["productOverlay"]["enabled"] for s in doc["scenes"])
+    with_product = cli("new", "--script", tmp_path / "script.txt", "-o", tmp_path / "w.json",
+                       "--product", "bottle.png", cwd=tmp_path)  # fmt: skip
+    assert with_product.returncode == 0, with_product.stderr
+    drafted = json.loads((tmp_path / "w.json").read_text())
+    assert drafted["product"]["image"] == "bottle.png"
+    assert [s["productOverlay"]["enabled"] for s in drafted["scenes"]] == [True, False, True]
     (tmp_path / "empty.txt").write_text("\n\n")
     bad = cli("new", "--script", tmp_path / "empty.txt", "-o", tmp_path / "q.json", cwd=tmp_path)
     assert bad.returncode == 1 and "script: the script is empty" in bad.stderr

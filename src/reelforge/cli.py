@@ -42,6 +42,7 @@ def _parser() -> argparse.ArgumentParser:
     n = sub.add_parser("new", help="make a project from a script (one scene per paragraph)")
     n.add_argument("--script", type=Path, required=True)
     n.add_argument("-o", "--output", type=Path, required=True)
+    n.add_argument("--product", default=None, help="product image (relative to the project)")
 
     sub.add_parser("voices", help="list the voices")
     sub.add_parser("music-styles", help="list the music styles")
@@ -194,7 +195,7 @@ def _new(args: argparse.Namespace) -> int:
         text = args.script.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
         raise ReelforgeError(f"--script: cannot read {args.script}: {exc}") from None
-    project = project_from_script(text, title=args.script.stem)
+    project = project_from_script(text, title=args.script.stem, product_image=args.product)
     args.output.write_text(json.dumps(project.to_document(), indent=2) + "\n")
     print(f"{args.output} ({len(project.scenes)} scenes)")
     return 0

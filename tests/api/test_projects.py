@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import io
 from typing import Any
 
 import httpx
 import pytest
+from PIL import Image
 
 from .support import assert_error, create_project, sample_document
 
@@ -34,6 +36,20 @@ def test_create_from_a_script(api: httpx.Client) -> None:
         "Hot for twelve hours.",
         "Get yours.",
     ]
+    assert all(s["title"]["text"] and "…" not in s["title"]["text"] for s in document["scenes"])
+    assert not any(s["productOverlay"]["enabled"] for s in document["scenes"])
+    # the first product image switches the draft's product overlays on
+    png = io.BytesIO()
+    Image.new("RGBA", (40, 80), (20, 220, 60, 255)).save(png, format="PNG")
+    asset = api.post("/api/assets", files={"file": ("bottle.png", png.getvalue(), "image/png")})
+    assert asset.status_code == 201, asset.text
+    project_id = response.json()["id"]
+    patched = api.patch(
+        f"/api/projects/{project_id}", json={"product": {"image": asset.json()["ref"]}}
+    )
+    assert patched.status_code == 200, patched.text
+    shown = [s["productOverlay"]["enabled"] for s in patched.json()["document"]["scenes"]]
+    assert shown == [True, False, True]
 
 
 def test_list_read_and_delete(api: httpx.Client) -> None:

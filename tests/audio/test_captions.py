@@ -8,16 +8,22 @@ from pathlib import Path
 import pytest
 import srt  # type: ignore[import-untyped]
 import webvtt
+from hypothesis import given
+from hypothesis import strategies as st
 
 from reelforge.audio.captions import (
+    MIN_CUE_SECONDS,
     Cue,
     caption_groups,
+    screen_cues,
     split_cue,
     wrap_caption,
     write_srt,
     write_vtt,
 )
 
+WORDS = ["the", "a", "bottle", "keeps", "water", "cold,", "and", "with", "every", "sip.",
+         "SmartBottle", "mountain", "for", "twenty-four", "hours"]  # fmt: skip
 CUES = [
     Cue(0.0, 1.25, "Meet SmartBottle."),
     Cue(1.55, 4.0, "Cold for 24 hours & more <really>."),
@@ -94,6 +100,44 @@ def test_vtt_parses(tmp_path: Path) -> None:
     assert [(c.start, c.end) for c in captions.captions] == [
         ("00:00:00.000", "00:00:01.250"),
         ("00:00:01.550", "00:00:04.000"),
-        ("01:01:01.500", "01:01:02.000"),
+        ("01:01:01.500", "01:01:02.500"),  # held for MIN_CUE_SECONDS
     ]
     assert not list(tmp_path.glob(".*.tmp"))
+
+
+def test_short_cues_stay_on_screen_long_enough() -> None:
+    """A 0.6 s cue joins the next one when they fit two lines together; one that cannot join
+    stays up for MIN_CUE_SECONDS unless the next one starts sooner."""
+    joined = screen_cues([Cue(0.0, 0.6, "Meet SmartBottle."), Cue(0.9, 2.5, "Cold all day.")], 42)
+    assert [(c.start, c.end, c.text) for c in joined] == [
+        (0.0, 2.5, "Meet SmartBottle. Cold all day.")
+    ]
+    long_next = "This next caption is far too long to share two lines with the one before it."
+    held = screen_cues([Cue(0.0, 0.5, "Hi there."), Cue(0.8, 4.0, long_next)], 30)
+    assert held[0].text == "Hi there." and held[0].end == pytest.approx(0.8)
+    alone = screen_cues([Cue(3.0, 3.4, "Hi.")], 42)
+    assert alone[0].end - alone[0].start == pytest.approx(MIN_CUE_SECONDS)
+
+
+@pytest.mark.parametrize(
+    ("text", "chars", "first"),
+    [
+        # a break after the article would be more balanced; the phrase boundary wins
+        ("Take it up the mountain with the bottle", 24, "Take it up the mountain"),
+        ("It keeps your water ice cold, all day long", 30, "It keeps your water ice cold,"),
+    ],
+)
+def test_lines_and_cues_break_at_phrase_boundaries(text: str, chars: int, first: str) -> None:
+    assert wrap_caption(text, chars)[0] == first
+
+
+@given(st.lists(st.sampled_from(WORDS), min_size=1, max_size=60), st.integers(16, 42))
+def test_caption_groups_never_end_on_an_article_when_they_can_help_it(
+    words: list[str], chars: int
+) -> None:
+    groups = caption_groups(words, chars)
+    assert [w for a, b in groups for w in words[a:b]] == words
+    for a, b in groups[:-1]:
+        if words[b - 1].lower() in {"the", "a", "an"}:
+            # only when no other cut keeps 40 % of the group
+            assert b - a <= 2, (words[a:b], words[b:])

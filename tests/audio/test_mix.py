@@ -9,7 +9,14 @@ import numpy as np
 import pytest
 
 from audio.music_helpers import SR, band_rms_db, read_wav, speech_like, tone, write_wav
-from reelforge.audio.mix import AudioClip, measure_loudness, mix_timeline, music_envelope
+from reelforge.audio.mix import (
+    DUCK_DB,
+    MUSIC_BOOST_DB,
+    AudioClip,
+    measure_loudness,
+    mix_timeline,
+    music_envelope,
+)
 from reelforge.errors import MediaError, RenderCancelled
 
 MUSIC_HZ = 110.0  # the test "music" is a low tone, the test "speech" lives in 800-3000 Hz
@@ -174,11 +181,22 @@ def test_cancel_stops_the_mix(media: Path, tmp_path: Path) -> None:
 
 def test_music_envelope_fades_and_ducks() -> None:
     env = music_envelope([(4.0, 6.0)], total=12.0, volume=0.5, ducking=True)
+    full = 0.5 * 10 ** (MUSIC_BOOST_DB / 20)
     assert env[0] == pytest.approx(0.0, abs=0.01)
-    assert env[3000] == pytest.approx(0.5)
+    assert env[3000] == pytest.approx(full)
     assert 20 * np.log10(env[5000] / env[3000]) <= -8
-    assert np.abs(np.diff(env)).max() < 0.01  # smooth attack and release
+    assert np.abs(np.diff(env[:12000])).max() < 0.03 * full  # smooth attack and release
+    assert env[11990] == pytest.approx(full), "no fade here: the track's own fade plays to the end"
     assert env[12000] == 0.0
+
+
+def test_music_rises_between_sentences() -> None:
+    """Two sentences 0.3 s apart (Piper's pause): the music comes up in the pause."""
+    env = music_envelope([(1.0, 2.0), (2.3, 3.3)], total=5.0, volume=0.15, ducking=True)
+    under = env[1500]
+    pause = env[2000:2300].max()
+    assert 20 * np.log10(pause / under) >= 6
+    assert 20 * np.log10(env[4500] / under) == pytest.approx(DUCK_DB, abs=0.1)
 
 
 def _half_tone(path: Path) -> Path:
@@ -250,7 +268,7 @@ def test_music_ducks_under_audible_video_sound_only(
     music = band_rms_db(read_wav(out)[1], 90, 130)
     drop = _window(music, 2.5, 3.5) - _window(music, 4.3, 7.7)
     if ducked:
-        assert drop == pytest.approx(12.0, abs=1.0)
+        assert drop == pytest.approx(DUCK_DB, abs=1.0)
         # the same attack and release as under speech
         speech = mix_timeline([AudioClip(src, 4.0, "speech", duration=4.0)], total=12.0,
                               out=tmp_path / "s.wav", music=media / "music.wav",

@@ -9,6 +9,7 @@ import pytest
 
 from conftest import Renderer
 from helpers import color_scene, decode_frames, document, psnr, video_info
+from reelforge.render.layout import safe_area
 from reelforge.render.pipeline import render_still
 from reelforge.spec import parse_project
 from reelforge.timeline.assets import DirectoryResolver
@@ -50,9 +51,10 @@ CELLS = [(x, y) for y in ("top", "center", "bottom") for x in ("left", "center",
 
 
 def _expected_box(x: str, y: str, w: int, h: int, side: int) -> tuple[int, int, int, int]:
-    m = round(min(w, h) * 0.05)
-    left = {"left": m, "center": (w - side) // 2, "right": w - m - side}[x]
-    top = {"top": m, "center": (h - side) // 2, "bottom": h - m - side}[y]
+    safe = safe_area(w, h)  # 5 % margins; on 9:16 also clear of the platforms' interface
+    centre = (safe.x + safe.right - side) // 2
+    left = {"left": safe.x, "center": centre, "right": safe.right - side}[x]
+    top = {"top": safe.y, "center": (h - side) // 2, "bottom": safe.bottom - side}[y]
     return left, top, left + side, top + side
 
 

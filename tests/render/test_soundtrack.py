@@ -15,7 +15,7 @@ import webvtt
 
 from conftest import Renderer
 from helpers import color_scene, document
-from reelforge.audio.mix import measure_loudness
+from reelforge.audio.mix import DUCK_DB, measure_loudness
 from reelforge.audio.tts import regenerate_voiceover
 from reelforge.audio.tts.catalog import bundled_model_path
 from reelforge.render.pipeline import RenderOptions, render_project, resolve_project
@@ -263,7 +263,7 @@ def music_tone(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return path
 
 
-@pytest.mark.parametrize(("muted", "drop"), [(False, 12.0), (True, 0.0)])
+@pytest.mark.parametrize(("muted", "drop"), [(False, DUCK_DB), (True, 0.0)])
 def test_music_ducks_under_unmuted_video_sound(
     muted: bool, drop: float, music_tone: Path, render: Renderer
 ) -> None:
@@ -337,3 +337,39 @@ def test_an_edit_that_leaves_the_sound_alone_reuses_the_encoded_audio(
     doc["music"]["volume"] = 0.4
     render("c.mp4")
     assert len(list((cache_dir / "aac").glob("*.m4a"))) == 2
+
+
+def _rms_db(samples: np.ndarray) -> float:
+    return float(20 * np.log10(np.sqrt(np.mean(samples**2)) + 1e-12))
+
+
+def test_music_plays_to_the_very_end_after_the_narration(
+    media_dir: Path, cache_dir: Path, tmp_path: Path
+) -> None:
+    """The last scene's narration ends 3 s before the video: its last seconds still carry the
+    (default) music, up to the last quarter second; without music they are silent."""
+    doc = narrated(music={"enabled": True, "style": "upbeat", "seed": 7})
+    doc["scenes"][-1]["duration"] = 4.0
+    resolver = DirectoryResolver(media_dir)
+    options = RenderOptions(cache_dir=cache_dir)
+    result = render_project(parse_project(doc), resolver=resolver, out=tmp_path / "m.mp4",
+                            options=options)  # fmt: skip
+    samples, rate = _mono(result.video)
+    timeline = resolve_project(parse_project(doc), resolver=resolver, options=options)
+    last = timeline.scenes[-1]
+    assert last.narration is not None
+    spoken_until = last.start_frame / 30 + last.narration.duration
+    assert result.duration - spoken_until > 2.5
+    end = len(samples)
+    after = samples[int((spoken_until + 0.3) * rate) : end - rate]
+    assert _rms_db(after) > -36, "music after the narration"
+    assert _rms_db(samples[end - rate :]) > _rms_db(after) - 10, "music in the last second"
+    assert _rms_db(samples[end - rate // 4 : end - rate // 40]) > -60, "music up to the end"
+    silent = render_project(
+        parse_project({**doc, "music": {"enabled": False}}),
+        resolver=resolver,
+        out=tmp_path / "n.mp4",
+        options=options,
+    )
+    quiet, _ = _mono(silent.video)
+    assert _rms_db(quiet[len(quiet) - 2 * rate :]) < -70

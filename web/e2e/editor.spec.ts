@@ -148,11 +148,21 @@ test("product overlay: keyboard controls change the still preview; undo and redo
   await page.getByLabel("Upload product image").setInputFiles(server.productImage);
   await expect(page.getByRole("img", { name: "The product" })).toBeVisible();
   await allSaved();
-  const plain = await previewPixels();
+  // The first product image shows the product where the draft puts it (scene 1: right, 45 %).
+  const overlay = async () => (await project()).document.scenes[0]!.productOverlay;
+  await expect.poll(async () => (await overlay()).enabled).toBe(true);
+  const showProduct = page.getByRole("switch", { name: "Show the product" });
+  await expect(showProduct).toHaveAttribute("aria-checked", "true");
 
-  // Keyboard only: the switch, the 3×3 position picker (arrows), the size slider.
-  await page.getByRole("switch", { name: "Show the product" }).focus();
+  // Keyboard only: the switch off (the picture without the product), and on again.
+  await showProduct.focus();
   await page.keyboard.press("Space");
+  await expect.poll(async () => (await overlay()).enabled).toBe(false);
+  await allSaved();
+  const plain = await previewPixels();
+  await showProduct.focus();
+  await page.keyboard.press("Space");
+  // The 3×3 position picker (arrows), the size slider.
   await page.getByRole("radio", { name: "center", exact: true }).focus();
   await page.keyboard.press("ArrowRight"); // center → right middle
   await page.getByRole("slider", { name: "Size" }).focus();
@@ -160,7 +170,7 @@ test("product overlay: keyboard controls change the still preview; undo and redo
   await expect(page.getByText("Saved", { exact: true })).toBeVisible();
   await allSaved();
   await expect.poll(async () => (await project()).document.scenes[0]!.productOverlay).toMatchObject({
-    enabled: true, scale: 0.5, position: { x: "right", y: "center" },
+    enabled: true, scale: 0.55, position: { x: "right", y: "center" },
   });
   const withProduct = await previewPixels();
   expect(withProduct.equals(plain)).toBe(false);
@@ -176,7 +186,7 @@ test("product overlay: keyboard controls change the still preview; undo and redo
   await page.keyboard.press("Control+Shift+z");
   await expect.poll(async () => (await project()).document.scenes[0]!.productOverlay).toEqual(edited);
   await allSaved();
-  await expect(page.getByRole("slider", { name: "Size" })).toHaveAttribute("aria-valuenow", "50");
+  await expect(page.getByRole("slider", { name: "Size" })).toHaveAttribute("aria-valuenow", "55");
   await page.getByRole("button", { name: "↶ Undo" }).click();
   await allSaved();
   await page.getByRole("button", { name: "↷ Redo" }).click();

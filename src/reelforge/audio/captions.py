@@ -10,7 +10,28 @@ from pathlib import Path
 from reelforge.files import atomic_write_bytes
 
 CAPTION_LINE_CHARS = 42  # a common subtitle line length; burned-in captions may pass fewer
+MIN_CUE_SECONDS = 1.0  # a caption stays at least this long on screen (when there is room)
+MERGE_GAP = 0.4  # seconds: a too-short cue joins the next one across a pause this short
 _CLAUSE_ENDS = (",", ";", ":", ".", "!", "?", "…", "—", "–")
+# Phrases start before these words; a line or a caption should not end on the second set.
+_PHRASE_STARTS = {"and", "but", "or", "so", "because", "with", "without", "to", "for", "that",
+                  "which", "who", "while", "when", "where", "if", "in", "on", "at", "from",
+                  "into", "through", "until", "after", "before", "like"}  # fmt: skip
+_NO_END = {"a", "an", "the", "to", "of", "for", "with", "in", "on", "at", "and", "or", "but",
+           "your", "our", "my", "its", "their", "this", "that", "is", "are", "be", "from", "by",
+           "every", "each", "no", "not", "very", "so", "as"}  # fmt: skip
+
+
+def _break_score(words: Sequence[str], index: int) -> int:
+    """How good a break before `words[index]` is: best after a clause's punctuation, good
+    before a conjunction or preposition, bad after an article or a preposition."""
+    before, after = words[index - 1], words[index]
+    if before.endswith(_CLAUSE_ENDS):
+        return 3
+    score = 2 if after.lower().strip("\"'") in _PHRASE_STARTS else 0
+    if before.lower().strip("\"'") in _NO_END:
+        score -= 3
+    return score
 
 
 @dataclass(frozen=True)
@@ -32,15 +53,16 @@ def wrap_caption(text: str, max_chars: int) -> list[str]:
     one_line = " ".join(words)
     if len(one_line) <= max_chars or len(words) < 2:
         return [one_line] if one_line else []
-    best: tuple[int, int] | None = None  # (longer line, break index)
+    best: tuple[int, int] | None = None  # (cost, break index)
     for index in range(1, len(words)):
         first = len(" ".join(words[:index]))
         second = len(" ".join(words[index:]))
         if first <= max_chars and second <= max_chars:
-            longer = max(first, second)
+            # balanced lines, broken between phrases (a point of score is worth 3 characters)
+            cost = max(first, second) - 3 * _break_score(words, index)
             # On a tie, keep the earlier break: a shorter top line reads better over the video.
-            if best is None or longer < best[0]:
-                best = (longer, index)
+            if best is None or cost < best[0]:
+                best = (cost, index)
     if best is None:  # does not fit: fill the first line, the rest goes on the second
         index = 1
         while index < len(words) - 1 and len(" ".join(words[: index + 1])) <= max_chars:
@@ -57,9 +79,9 @@ def fits_two_lines(text: str, max_chars: int) -> bool:
 def caption_groups(words: Sequence[str], max_chars_per_line: int) -> list[tuple[int, int]]:
     """Split a run of words into consecutive groups that each fit two lines.
 
-    Returns `(first, end)` index ranges. A group that overflows is cut after its last word that
-    ends a clause (a comma, a full stop...) when that keeps at least 40 % of it, else before
-    the word that did not fit.
+    Returns `(first, end)` index ranges. A group that overflows is cut at its best phrase
+    boundary (after a clause's punctuation, before a conjunction or preposition, never after
+    an article) among the cuts that keep at least 40 % of it; the latest of equals wins.
     """
     groups: list[tuple[int, int]] = []
     start = 0
@@ -69,13 +91,10 @@ def caption_groups(words: Sequence[str], max_chars_per_line: int) -> list[tuple[
         if index == start or fits_two_lines(candidate, max_chars_per_line):
             index += 1
             continue
-        cut = index
         used = len(" ".join(words[start:index]))
-        for clause_end in range(index - 1, start, -1):
-            if words[clause_end].endswith(_CLAUSE_ENDS):
-                if len(" ".join(words[start : clause_end + 1])) >= 0.4 * used:
-                    cut = clause_end + 1
-                break
+        cuts = [k for k in range(start + 1, index + 1)
+                if len(" ".join(words[start:k])) >= 0.4 * used] or [index]  # fmt: skip
+        cut = max(cuts, key=lambda k: (_break_score(words, k) if k < len(words) else 3, k))
         groups.append((start, cut))
         start = index = cut
     if start < len(words):
@@ -106,8 +125,30 @@ def split_cue(cue: Cue, max_chars_per_line: int) -> list[Cue]:
 
 
 def screen_cues(cues: Sequence[Cue], max_chars_per_line: int) -> list[Cue]:
-    """Every cue split to fit two lines; empty cues dropped."""
-    return [part for cue in cues if cue.text.strip() for part in split_cue(cue, max_chars_per_line)]
+    """Every cue split to fit two lines, empty cues dropped, and each kept on screen at least
+    MIN_CUE_SECONDS: a shorter one joins the next (when both fit two lines together and the
+    pause between them is short), else it stays up longer, until the next one starts."""
+    parts = [p for cue in cues if cue.text.strip() for p in split_cue(cue, max_chars_per_line)]
+    joined: list[Cue] = []
+    for part in parts:
+        last = joined[-1] if joined else None
+        if (
+            last is not None
+            and last.end - last.start < MIN_CUE_SECONDS
+            and -0.01 <= part.start - last.end <= MERGE_GAP
+            and fits_two_lines(f"{last.text} {part.text}", max_chars_per_line)
+        ):
+            joined[-1] = Cue(start=last.start, end=part.end, text=f"{last.text} {part.text}")
+        else:
+            joined.append(part)
+    held: list[Cue] = []
+    for i, cue in enumerate(joined):
+        end = cue.end
+        if end - cue.start < MIN_CUE_SECONDS:
+            limit = joined[i + 1].start if i + 1 < len(joined) else cue.start + MIN_CUE_SECONDS
+            end = max(end, min(cue.start + MIN_CUE_SECONDS, limit))
+        held.append(Cue(start=cue.start, end=end, text=cue.text))
+    return held
 
 
 def write_srt(

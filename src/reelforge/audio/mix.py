@@ -36,11 +36,18 @@ from reelforge.graph import Filter, FilterGraph
 
 SAMPLE_RATE = 48_000
 ENVELOPE_RATE = 1_000
-DUCK_DB = 12.0  # how far the music drops under speech
-DUCK_ATTACK = 0.3  # seconds; the music is down by the time speech starts
-DUCK_RELEASE = 0.6  # seconds after speech ends
-MUSIC_FADE_IN = 2.0
-MUSIC_FADE_OUT = 3.0
+# Levels (figures in docs/benchmarks.md, bench/music_levels.py): the music stem is levelled to
+# -20 LUFS and speech peaks at -1 dBFS (about -19 LUFS while speaking); at the default volume
+# 0.15 the music sits about 7 LU under the voice between sentences and 16 LU under it while
+# the voice speaks, then the whole mix is normalised.
+MUSIC_BOOST_DB = 14.0  # gain on top of `volume`, so the default 0.15 is heard
+DUCK_DB = 10.0  # how far the music drops under speech
+DUCK_ATTACK = 0.12  # seconds; the music is down by the time speech starts
+DUCK_RELEASE = 0.25  # seconds after speech ends: it rises again in a sentence's pause
+DUCK_BRIDGE = 0.08  # seconds: spoken spans closer than this count as one
+MUSIC_FADE_IN = 1.0
+# No fade-out here: the fitted track (generate_music / fit_track) already fades over its last
+# seconds, and the music plays with that fade to the very end.
 END_FADE = 0.05  # a master fade on the last samples, against clicks from video sound
 _SILENT_LUFS = -69.0
 _LIMITER_MARGIN_DB = 0.5
@@ -51,7 +58,7 @@ AUDIBLE_DB = -50.0  # video sound above this RMS level (before the mix) ducks th
 AUDIBLE_WINDOW = 0.05  # seconds per level reading of the video sound
 _ALOOP_MAX_SAMPLES = 30 * SAMPLE_RATE  # longer loop periods play as one input per repeat
 
-__all__ = ["AudioClip", "measure_loudness", "mix_timeline"]
+__all__ = ["AudioClip", "measure_loudness", "mix_timeline", "music_envelope", "speech_spans"]
 
 
 @dataclass(frozen=True)
@@ -73,6 +80,7 @@ class AudioClip:
     loop: float | None = None
     fade_in: float = 0.0
     fade_out: float = 0.0
+    voiced: tuple[tuple[float, float], ...] = ()  # speech: spoken spans (s from `start`); () = all
 
 
 @dataclass(frozen=True)
@@ -146,19 +154,38 @@ def _ramp(n: int, *, rising: bool) -> np.ndarray:
     return curve if rising else curve[::-1]
 
 
+def speech_spans(clips: Sequence[AudioClip], total: float) -> list[tuple[float, float]]:
+    """Timeline (start, end) seconds where speech clips are spoken (their `voiced` spans, or
+    the whole clip), cut at `total`; spans closer than DUCK_BRIDGE are joined."""
+    spans: list[tuple[float, float]] = []
+    for clip in clips:
+        if clip.kind != "speech":
+            continue
+        end = total if clip.duration is None else min(total, clip.start + clip.duration)
+        parts = clip.voiced or ((0.0, end - clip.start),)
+        for a, b in parts:
+            lo, hi = clip.start + a, min(end, clip.start + b)
+            if hi > lo:
+                spans.append((lo, hi))
+    joined: list[tuple[float, float]] = []
+    for a, b in sorted(spans):
+        if joined and a - joined[-1][1] < DUCK_BRIDGE:
+            joined[-1] = (joined[-1][0], max(joined[-1][1], b))
+        else:
+            joined.append((a, b))
+    return joined
+
+
 def music_envelope(
     speech: Sequence[tuple[float, float]], *, total: float, volume: float, ducking: bool
 ) -> np.ndarray:
-    """The music's gain at ENVELOPE_RATE: volume × fade in × fade out × ducking under `speech`
-    (a list of (start, end) seconds of speech or audible video sound)."""
+    """The music's gain at ENVELOPE_RATE: volume (plus MUSIC_BOOST_DB) × fade in × ducking
+    under `speech` (a list of (start, end) seconds of speech or audible video sound)."""
     n = max(1, math.ceil(total * ENVELOPE_RATE) + 1)
-    env = np.full(n, volume, dtype=np.float64)
+    env = np.full(n, volume * 10 ** (MUSIC_BOOST_DB / 20), dtype=np.float64)
     fade_in = max(1, round(min(MUSIC_FADE_IN, total / 4) * ENVELOPE_RATE))
-    fade_out = max(1, round(min(MUSIC_FADE_OUT, total / 4) * ENVELOPE_RATE))
     env[:fade_in] *= _ramp(fade_in, rising=True)[: len(env)]
     end = round(total * ENVELOPE_RATE)
-    lo = max(0, end - fade_out)
-    env[lo:end] *= _ramp(fade_out, rising=False)[fade_out - (end - lo) :]
     env[end:] = 0.0
     if ducking and speech:
         depth = np.zeros(n)
@@ -343,11 +370,9 @@ def mix_timeline(
         work = Path(tmp)
         envelope: Path | None = None
         if use_music:
-            speech = [
-                (p.start / SAMPLE_RATE, (p.start + p.length) / SAMPLE_RATE)
-                for p in placed
-                if p.clip.kind == "speech"
-            ]
+            speech = speech_spans(
+                [replace(p.clip, duration=p.length / SAMPLE_RATE) for p in placed], total
+            )
             video = [p for p in placed if p.clip.kind == "video"]
             if ducking and video:
                 speech += _audible_spans(video, total_samples, work, cancel)

@@ -17,15 +17,16 @@ from reelforge.render.chunks import ChunkSpec, Segment
 from reelforge.render.effects.motion import Motion
 from reelforge.render.effects.overlay_animation import DELAY, OverlayAnimation
 from reelforge.render.effects.transitions import transition_filter
-from reelforge.render.layers import (
-    draw_caption,
-    draw_logo,
-    draw_overlay,
-    draw_still,
-    draw_title,
+from reelforge.render.layers import Placed, draw_logo, draw_overlay, draw_still, image_size
+from reelforge.render.layout import Box, logo_box, scene_layout
+from reelforge.render.text import (
+    CAPTION_PANEL_ALPHA,
+    TITLE_PANEL_ALPHA,
+    caption_colors,
+    draw_block,
+    title_colors,
 )
 from reelforge.timeline.model import Look, StillVisual, VideoClip
-from reelforge.timeline.resolve import caption_chars_per_line, caption_font_px
 
 PTS_OFFSET = 256  # frames; keeps scene-local timestamps positive during a pre-roll
 # Compositing runs in the output's own 4:2:0, so no frame pays for a chroma conversion (at
@@ -146,8 +147,10 @@ def compile_chunk(spec: ChunkSpec, *, cache: Path) -> CompiledChunk:
         Filter.of("setpts", expr="N"),
     )
     if look.logo is not None:
-        logo = draw_logo(look, cache)
-        src = g.chain(g.add_input(str(logo.path)), *from_rgb(look, LAYER_FORMAT))
+        logo = logo_box(look, image_size(look.logo))
+        src = g.chain(
+            g.add_input(str(draw_logo(look, logo.w, logo.h, cache))), *from_rgb(look, LAYER_FORMAT)
+        )
         label = g.chain(
             [label, src], Filter.of("overlay", x=logo.x, y=logo.y, eval="init", format=BLEND_FORMAT)
         )
@@ -243,41 +246,41 @@ def _segment_stream(g: FilterGraph, seg: Segment, look: Look, cache: Path) -> st
     ]
     label = base = g.chain(src, *filters)
 
-    boxes: list[tuple[int, int, int, int]] = []
-    if content.title is not None:
-        title = draw_title(look, content.title, cache)
-        boxes.append((title.x, title.y, title.x + title.width, title.y + title.height))
+    layout = scene_layout(look, content)
+    # The product goes under the texts: even while it animates in, it never hides them.
+    if content.overlay is not None and layout.overlay is not None:
+        label = _product_overlay(g, label, seg, look, cache, layout.overlay)
+    if layout.title is not None and layout.title_block is not None:
+        text, panel = title_colors(look)
+        title = draw_block(look, layout.title_block, cache, text=text, panel=panel,
+                           alpha=TITLE_PANEL_ALPHA, x=layout.title.x, y=layout.title.y)  # fmt: skip
         t_src = g.chain(g.add_input(str(title.path)), *from_rgb(look, LAYER_FORMAT))
         label = g.chain(
             [label, t_src],
             Filter.of("overlay", x=title.x, y=title.y, eval="init", format=BLEND_FORMAT),
         )
-    if content.overlay is not None:
-        label = _product_overlay(g, label, seg, look, cache, boxes)
-    if content.captions:
-        chars = caption_chars_per_line(w, h)
-        font_px = caption_font_px(w, h)
-        last = seg.first + seg.count
-        for cue in content.captions:
-            if cue.end <= seg.first or cue.start >= last:
-                continue
-            cap = draw_caption(
-                look, cue.text, cache, avoid=boxes, chars_per_line=chars, font_px=font_px
-            )
-            c_src = g.chain(g.add_input(str(cap.path)), *from_rgb(look, LAYER_FORMAT))
-            lo = (cue.start - 0.5 + PTS_OFFSET) / fps
-            hi = (cue.end - 0.5 + PTS_OFFSET) / fps
-            label = g.chain(
-                [label, c_src],
-                Filter.of(
-                    "overlay",
-                    x=cap.x,
-                    y=cap.y,
-                    eval="init",
-                    format=BLEND_FORMAT,
-                    enable=f"between(t,{lo:.6f},{hi:.6f})",
-                ),
-            )
+    last = seg.first + seg.count
+    text, panel = caption_colors()
+    for index, cue in enumerate(content.captions):
+        if cue.end <= seg.first or cue.start >= last:
+            continue
+        box = layout.caption_box(index)
+        cap = draw_block(look, layout.caption_blocks[index], cache, text=text, panel=panel,
+                         alpha=CAPTION_PANEL_ALPHA, x=box.x, y=box.y)  # fmt: skip
+        c_src = g.chain(g.add_input(str(cap.path)), *from_rgb(look, LAYER_FORMAT))
+        lo = (cue.start - 0.5 + PTS_OFFSET) / fps
+        hi = (cue.end - 0.5 + PTS_OFFSET) / fps
+        label = g.chain(
+            [label, c_src],
+            Filter.of(
+                "overlay",
+                x=cap.x,
+                y=cap.y,
+                eval="init",
+                format=BLEND_FORMAT,
+                enable=f"between(t,{lo:.6f},{hi:.6f})",
+            ),
+        )
     if label == base:
         return label
     # Pin the format so negotiation cannot differ between a chunk's graph and a longer one.
@@ -290,13 +293,12 @@ def _product_overlay(
     seg: Segment,
     look: Look,
     cache: Path,
-    boxes: list[tuple[int, int, int, int]],
+    box: Box,
 ) -> str:
     overlay = seg.content.overlay
     assert overlay is not None
     fps = look.fps
-    placed = draw_overlay(look, overlay, cache)
-    boxes.append((placed.x, placed.y, placed.x + placed.width, placed.y + placed.height))
+    placed = Placed(draw_overlay(overlay, box.w, box.h, cache), box.x, box.y, box.w, box.h)
     anim = OverlayAnimation(overlay.animation, start=PTS_OFFSET / fps + DELAY)
     src = g.add_input(str(placed.path), "-framerate", str(fps))
     retime = [

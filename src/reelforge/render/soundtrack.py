@@ -7,14 +7,18 @@ import json
 import threading
 import wave
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from reelforge.timeline.assets import content_hash
 from reelforge.timeline.model import MusicBed, Timeline, TimelineScene, VideoClip
 
+if TYPE_CHECKING:
+    from reelforge.audio.mix import AudioClip
+
 # 2: limited mixes are corrected to the target loudness; 3: a looped video's sound loops with
-# it, fades with the scene's transitions, and the music ducks under it
-MIX_VERSION = 3
+# it, fades with the scene's transitions, and the music ducks under it; 4: the music is louder,
+# ducks less and per sentence (rising in the pauses), and plays with its fade to the very end
+MIX_VERSION = 4
 CLICK_FADE = 0.01  # seconds: the shortest fade of a video's sound at a cut
 
 SAMPLE_RATE = 48000
@@ -27,37 +31,14 @@ def build_soundtrack(
 
     Returns `out` for a silent track, else the mix's path in the cache (keyed by its inputs).
     """
-    fps = timeline.fps
-    speech = [
-        (s.start_frame / fps, s.narration.path)
-        for s in timeline.scenes
-        if s.narration is not None and s.narration.path is not None
-    ]
-    sounds = [s for s in timeline.scenes if s.video_audio is not None]
+    clips = soundtrack_clips(timeline)
     bed = timeline.music
-    if not speech and not sounds and bed is None:
+    if not clips and bed is None:
         return write_silence(out, timeline.duration)
 
-    from reelforge.audio.mix import AudioClip, mix_timeline
+    from reelforge.audio.mix import mix_timeline
     from reelforge.audio.music import fit_track, generate_music
 
-    clips = [AudioClip(path=path, start=start, kind="speech") for start, path in speech]
-    for scene in sounds:
-        assert scene.video_audio is not None
-        before = timeline.scenes[scene.index - 1] if scene.index > 0 else None
-        clips.append(
-            AudioClip(
-                path=Path(scene.video_audio.path),
-                start=scene.start_frame / fps,
-                kind="video",
-                offset=scene.video_start,
-                duration=scene.frames / fps,
-                loop=_loop_period(scene),
-                # a transition is centred on the cut: the sound fades over the scene's part of it
-                fade_in=max(CLICK_FADE, _half_after(before) / fps),
-                fade_out=max(CLICK_FADE, scene.transition_frames // 2 / fps),
-            )
-        )
     music_path: Path | None = None
     if bed is not None:
         if bed.track is not None:
@@ -80,6 +61,42 @@ def build_soundtrack(
     return cached
 
 
+def soundtrack_clips(timeline: Timeline) -> list[AudioClip]:
+    """The timeline's sounds: each scene's narration (with its spoken sentences, which the
+    music ducks under) and each unmuted video's sound."""
+    from reelforge.audio.mix import AudioClip
+
+    fps = timeline.fps
+    clips = [
+        AudioClip(
+            path=s.narration.path,
+            start=s.start_frame / fps,
+            kind="speech",
+            voiced=tuple((a, b) for a, b, _ in s.narration.cues),
+        )  # fmt: skip
+        for s in timeline.scenes
+        if s.narration is not None and s.narration.path is not None
+    ]
+    for scene in timeline.scenes:
+        if scene.video_audio is None:
+            continue
+        before = timeline.scenes[scene.index - 1] if scene.index > 0 else None
+        clips.append(
+            AudioClip(
+                path=Path(scene.video_audio.path),
+                start=scene.start_frame / fps,
+                kind="video",
+                offset=scene.video_start,
+                duration=scene.frames / fps,
+                loop=_loop_period(scene),
+                # a transition is centred on the cut: the sound fades over the scene's part of it
+                fade_in=max(CLICK_FADE, _half_after(before) / fps),
+                fade_out=max(CLICK_FADE, scene.transition_frames // 2 / fps),
+            )
+        )
+    return clips
+
+
 def _loop_period(scene: TimelineScene) -> float | None:
     """The period of a looping video's sound: the video's length, as the picture loops it."""
     visual = scene.content.visual
@@ -100,7 +117,7 @@ def _mix_key(clips: list[Any], music: Path | None, timeline: Timeline, bed: Musi
     for clip in clips:
         parts.append(
             (content_hash(clip.path), clip.start, clip.kind, clip.offset, clip.duration, clip.gain,
-             clip.loop, clip.fade_in, clip.fade_out)
+             clip.loop, clip.fade_in, clip.fade_out, clip.voiced)
         )  # fmt: skip
     parts.append(content_hash(music) if music else None)
     parts.append((bed.volume, bed.ducking) if bed else None)

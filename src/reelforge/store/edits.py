@@ -14,6 +14,7 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 from reelforge.errors import InvalidRequest, NotFound
+from reelforge.spec.script import with_product_overlays
 
 Document = dict[str, Any]
 Labeler = Callable[[Document, Document], str]
@@ -39,8 +40,25 @@ def merge_patch(target: Any, patch: Any) -> Any:
 
 
 def patch_project(document: Document, patch: Document) -> Edit:
-    """Merge a partial document into the project."""
-    return merge_patch(document, patch), lambda old, new: _describe("", old, new, top_level=True)
+    """Merge a partial document into the project. A project's first product image switches
+    the product on where a draft shows it (`spec.script.with_product_overlays`): until then
+    no scene could show it."""
+    new = merge_patch(document, patch)
+    if _image(new) and not _image(document) and not _any_overlay(new):
+        new = with_product_overlays(new)
+    return new, lambda old, new: _describe("", old, new, top_level=True)
+
+
+def _image(document: Document) -> bool:
+    product = document.get("product")
+    return isinstance(product, dict) and bool(product.get("image"))
+
+
+def _any_overlay(document: Document) -> bool:
+    scenes = document.get("scenes")
+    return isinstance(scenes, list) and any(
+        isinstance(s, dict) and (s.get("productOverlay") or {}).get("enabled") for s in scenes
+    )
 
 
 def add_scene(document: Document, scene: Document, index: int | None) -> Edit:

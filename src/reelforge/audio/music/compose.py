@@ -2,7 +2,7 @@
 
 The piece lasts exactly the requested time: the tempo is nudged (within a few percent) so a
 whole number of beats fits, and the last chord is an authentic cadence (dominant, then tonic)
-that rings out to the end.
+that rings out over the last two beats.
 """
 
 from __future__ import annotations
@@ -72,9 +72,10 @@ def compose(style: Style, seed: int, seconds: float) -> Piece:
         harmony = _Harmony(harmony.tonic - 12, harmony.scale)
     main, alt = rng.sample(style.progressions, 2)
 
-    # the cadence: the tonic for the last bar (or half the piece when it is tiny),
-    # the dominant (plagal IV for ambient) just before it
-    final_len = min(float(BEATS_PER_BAR), beats / 2)
+    # the cadence: the tonic for the last two beats (or half the piece when it is tiny), the
+    # dominant (plagal IV for ambient) just before it; the groove plays until then, so the
+    # music is still heard in the video's last second
+    final_len = min(2.0, beats / 2)
     final_at = beats - final_len
     dominant = 3 if style.info.id == "ambient" else 4
     chords: list[tuple[float, float, int]] = []  # (start, length, root degree)

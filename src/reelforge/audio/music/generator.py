@@ -23,7 +23,7 @@ from reelforge.audio.music.synth import find_soundfont, render_midi, render_midi
 from reelforge.errors import MusicError
 
 # Bump when the composer, the synthesis or the finishing changes what a (style, seed) sounds like.
-GENERATOR_VERSION = 1
+GENERATOR_VERSION = 2  # 2: a 1 s fade-out, so the music is heard to the very end
 SAMPLE_SECONDS = 8.0
 SAMPLE_SEED = 1
 
@@ -47,7 +47,7 @@ STREAMED_SYNTHESIS_SECONDS = 600.0
 
 
 def _fade_out_seconds(seconds: float) -> float:
-    return min(2.0, seconds / 4)
+    return min(1.0, seconds / 4)
 
 
 def generate_music(style: str, seed: int, seconds: float, *, cache_dir: Path) -> Path:

@@ -19,8 +19,8 @@ from reelforge.errors import MediaError, MusicError, ReelforgeError
 from reelforge.files import file_sha256
 
 TRACK_EXTENSIONS = (".mp3", ".wav", ".m4a", ".ogg", ".flac")  # the common ones; any audio works
-FIT_VERSION = 1
-FADE_OUT_SECONDS = 3.0
+FIT_VERSION = 2  # 2: a 1.5 s fade-out (was 3 s), heard to the very end
+FADE_OUT_SECONDS = 1.5
 
 
 def probe_audio(src: Path) -> float:
