@@ -136,3 +136,19 @@ def kill_all() -> None:
     for proc in procs:
         if proc.poll() is None:
             _kill(proc)
+
+
+def filters_work(*chain: str) -> bool:
+    """Whether this FFmpeg runs the filter chain (one frame through it; cached per binary)."""
+    return _filters_work(ffmpeg_exe(), chain)
+
+
+@functools.cache
+def _filters_work(exe: str, chain: tuple[str, ...]) -> bool:
+    argv = [exe, "-hide_banner", "-nostdin", "-loglevel", "error", "-f", "lavfi",
+            "-i", "color=s=16x16:d=0.04", "-vf", ",".join(chain), "-f", "null", "-"]  # fmt: skip
+    try:
+        run(argv)
+    except FFmpegError:
+        return False
+    return True

@@ -18,7 +18,7 @@ from .support import assert_error, create_project
 from .test_renders import wait_for
 
 
-@pytest.mark.parametrize("ext", ["wav", "mp3", "m4a"])
+@pytest.mark.parametrize("ext", ["wav", "mp3", "m4a", "ogg", "flac"])
 def test_an_uploaded_track_is_heard_in_the_render(
     api: httpx.Client, ext: str, tmp_path: Path
 ) -> None:

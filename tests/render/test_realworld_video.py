@@ -12,6 +12,7 @@ import pytest
 
 import realworld_media as rw
 from helpers import document, video_info
+from reelforge.errors import MediaError
 from reelforge.render.pipeline import RenderOptions, RenderResult, render_project
 from reelforge.spec import parse_project
 from reelforge.timeline.assets import DirectoryResolver, probe_media
@@ -137,3 +138,21 @@ def test_an_hdr_phone_video_is_tone_mapped_to_sdr_bt709(transfer: str, tmp_path:
     gray, red = rgb[60, 60], rgb[360, 640]
     assert np.abs(gray - 128).max() < 10, gray
     assert delta_e(red, np.array([192, 32, 32])) < 8, red
+
+
+def test_hdr_video_is_refused_with_the_reason_by_an_ffmpeg_that_cannot_tone_map(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The bundled FFmpeg can; a build without zscale (REELFORGE_FFMPEG) would fail mid-render
+    with FFmpeg's words. The check itself is real: it runs the chain through this FFmpeg."""
+    from reelforge.ffmpeg import filters_work
+    from reelforge.render import compile as compile_module
+
+    assert filters_work(
+        "format=yuv420p10le", *(f.serialise() for f in compile_module.tone_map("pq"))
+    )
+    assert not filters_work("zscale_that_does_not_exist")
+    rw.hdr_video(tmp_path / "hdr.mp4", "pq", seconds=0.2)
+    monkeypatch.setattr(compile_module, "filters_work", lambda *chain: False)
+    with pytest.raises(MediaError, match=r"scenes\[0\]\.visual\.src: hdr\.mp4 is HDR \(PQ\)"):
+        render(tmp_path, document(video_scene("hdr.mp4")))

@@ -11,7 +11,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from reelforge.ffmpeg import ffmpeg_argv
+from reelforge.errors import MediaError
+from reelforge.ffmpeg import ffmpeg_argv, filters_work
 from reelforge.graph import Filter, FilterGraph
 from reelforge.render.chunks import ChunkSpec, Segment
 from reelforge.render.effects.motion import Motion
@@ -26,7 +27,7 @@ from reelforge.render.text import (
     draw_block,
     title_colors,
 )
-from reelforge.timeline.model import Look, StillVisual, VideoClip
+from reelforge.timeline.model import Look, StillVisual, Timeline, VideoClip
 
 PTS_OFFSET = 256  # frames; keeps scene-local timestamps positive during a pre-roll
 # Compositing runs in the output's own 4:2:0, so no frame pays for a chroma conversion (at
@@ -377,6 +378,13 @@ def tone_map(hdr: str) -> list[Filter]:
     if not hdr:
         return []
     return [
+        # The frames' own tags decide zscale's input: pin them to what the probe found.
+        Filter.of(
+            "setparams",
+            color_primaries="bt2020",
+            color_trc=HDR_TRANSFER_NAMES[hdr],
+            colorspace="bt2020nc",
+        ),
         Filter.of(
             "zscale",
             tin=HDR_TRANSFER_NAMES[hdr],
@@ -392,3 +400,20 @@ def tone_map(hdr: str) -> list[Filter]:
         Filter.of("zscale", t="bt709", m="bt709", r="tv"),
         Filter.of("format", pix_fmts="yuv420p"),
     ]
+
+
+def require_tone_mapping(timeline: Timeline) -> None:
+    """Refuse HDR video up front, with the reason, when this FFmpeg cannot tone-map it (a
+    build without zscale); the bundled FFmpeg can."""
+    for scene in timeline.scenes:
+        visual = scene.content.visual
+        if isinstance(visual, VideoClip) and visual.hdr:
+            chain = ("format=yuv420p10le", *(f.serialise() for f in tone_map(visual.hdr)))
+            if not filters_work(*chain):
+                field = f"scenes[{scene.index}].visual.src"
+                raise MediaError(
+                    f"{field}: {Path(visual.video.path).name} is HDR ({visual.hdr.upper()}) "
+                    "video and this FFmpeg has no zscale/tonemap filters to turn it into SDR: "
+                    "convert it to SDR BT.709, or set REELFORGE_FFMPEG to a full FFmpeg build",
+                    field=field,
+                )

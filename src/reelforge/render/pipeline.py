@@ -18,7 +18,7 @@ from reelforge.errors import RenderCancelled
 from reelforge.ffmpeg import ffmpeg_argv, run
 from reelforge.files import atomic_output
 from reelforge.render.chunks import Encoder, chunk_spec, plan_chunks
-from reelforge.render.compile import compile_chunk
+from reelforge.render.compile import compile_chunk, require_tone_mapping
 from reelforge.render.concat import assemble
 from reelforge.render.soundtrack import build_soundtrack
 from reelforge.render.store import ChunkStore
@@ -121,7 +121,7 @@ def resolve_project(
 ) -> Timeline:
     """The timeline a render with these options would use."""
     cache = _cache_dir(options)
-    return resolve_timeline(
+    timeline = resolve_timeline(
         project,
         resolver=resolver,
         narrator=narrator or default_narrator(cache, options.voices_dir),
@@ -129,6 +129,8 @@ def resolve_project(
         fit_speech=options.fit_speech,
         max_pixels=get_settings().max_image_pixels,
     )
+    require_tone_mapping(timeline)
+    return timeline
 
 
 def render_project(
