@@ -1021,6 +1021,13 @@ export interface components {
              */
             fps: 24 | 25 | 30 | 50 | 60;
             /**
+             * Quality
+             * @description Encoder quality: draft (fastest), standard, high (slowest, smallest loss).
+             * @default standard
+             * @enum {string}
+             */
+            quality: "draft" | "standard" | "high";
+            /**
              * Resolution
              * @default 1080
              * @enum {integer}
@@ -1039,6 +1046,12 @@ export interface components {
              * @default null
              */
             fps: (24 | 25 | 30 | 50 | 60) | null;
+            /**
+             * Quality
+             * @description Encoder quality: draft (fastest), standard, high (slowest, smallest loss).
+             * @default null
+             */
+            quality: ("draft" | "standard" | "high") | null;
             /**
              * Resolution
              * @default null
