@@ -20,7 +20,8 @@ from hypothesis import strategies as st
 from helpers import color_scene, decode_frames, document
 from reelforge.delivery.hls import thumbnail_interval
 from reelforge.delivery.ladder import ladder
-from reelforge.delivery.outputs import OutputError, check_outputs
+from reelforge.delivery.outputs import check_outputs
+from reelforge.errors import OutputError
 from reelforge.render.pipeline import RenderOptions, RenderResult, render_project
 from reelforge.spec import parse_project
 from reelforge.spec.models import Output

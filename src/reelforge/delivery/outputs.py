@@ -7,6 +7,7 @@
 
 from __future__ import annotations
 
+import shutil
 import threading
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -15,7 +16,8 @@ from pathlib import Path
 from reelforge.delivery.formats import write_gif, write_mp3, write_webm
 from reelforge.delivery.hls import Rendition, write_hls
 from reelforge.delivery.ladder import RenderedChunk, RenditionMaker, RungChunks, ladder
-from reelforge.errors import ReelforgeError
+from reelforge.errors import OutputError
+from reelforge.files import atomic_output
 from reelforge.render.chunks import Encoder
 from reelforge.spec.models import Output
 
@@ -36,12 +38,6 @@ DEFAULT_NAMES: dict[str, str] = {
 }
 
 
-class OutputError(ReelforgeError):
-    """An output path whose format is unknown, or two outputs of one render that clash."""
-
-    code = "invalid_output"
-
-
 def output_format(path: Path, *, field_name: str = "-o") -> str:
     """The format an output path asks for, from its extension."""
     kind = FORMATS.get(path.suffix.lower())
@@ -52,6 +48,16 @@ def output_format(path: Path, *, field_name: str = "-o") -> str:
             field=field_name,
         )
     return kind
+
+
+def main_video(paths: Sequence[Path]) -> tuple[Path, list[Path]]:
+    """The MP4 a render writes first, and the outputs made from it: the first `.mp4` named, or
+    else an MP4 beside the first output (HLS, WebM, GIF and MP3 are all made from it)."""
+    check_outputs(paths)
+    for i, path in enumerate(paths):
+        if output_format(path) == "mp4":
+            return path, [*paths[:i], *paths[i + 1 :]]
+    return paths[0].with_suffix(".mp4"), list(paths)
 
 
 def check_outputs(paths: Sequence[Path]) -> list[str]:
@@ -100,8 +106,10 @@ def deliver(
         if on_step is not None:
             on_step(kind)
         if kind == "mp4":
-            continue
-        if kind == "hls":
+            if path.resolve() != finished.video.resolve():
+                with atomic_output(path) as temp:
+                    shutil.copyfile(finished.video, temp)
+        elif kind == "hls":
             maker = RenditionMaker(
                 cache_dir=cache_dir, encoder=finished.encoder, fps=finished.fps, workers=workers
             )
