@@ -192,7 +192,7 @@ def test_ladder_is_the_output_and_each_standard_size_down_to_360p(
     aspect: str, resolution: int
 ) -> None:
     output = Output.model_validate({"aspect": aspect, "resolution": resolution})
-    rungs = ladder(output)
+    rungs = ladder(*output.size)
     assert (rungs[0].width, rungs[0].height) == output.size
     assert [r.resolution for r in rungs] == [
         r for r in (2160, 1440, 1080, 720, 480, 360) if r <= resolution
@@ -201,6 +201,8 @@ def test_ladder_is_the_output_and_each_standard_size_down_to_360p(
         assert rung.width % 2 == 0 and rung.height % 2 == 0
         assert min(rung.width, rung.height) == rung.resolution
         assert rung.width / rung.height == pytest.approx(output.size[0] / output.size[1], 0.01)
+        same = Output.model_validate({"aspect": aspect, "resolution": rung.resolution})
+        assert (rung.width, rung.height) == same.size
 
 
 @pytest.mark.parametrize(

@@ -22,7 +22,6 @@ from reelforge.files import atomic_output
 from reelforge.render.chunks import Encoder
 from reelforge.render.compile import x264_argv
 from reelforge.render.store import count_video_frames
-from reelforge.spec.models import Output
 
 LADDER_RESOLUTIONS: tuple[int, ...] = (2160, 1440, 1080, 720, 480, 360)
 RENDITION_VERSION = "reelforge-rendition-1"
@@ -50,13 +49,16 @@ class RenderedChunk:
     key: str
 
 
-def ladder(output: Output) -> list[Rung]:
-    """The rungs for a render of `output`, largest first (its own size is always the first)."""
-    rungs = []
+def ladder(width: int, height: int) -> list[Rung]:
+    """The rungs for a render of `width`×`height`, largest first: its own size, then each
+    standard short side below it down to 360p, with the same aspect and even sides."""
+    short, long = min(width, height), max(width, height)
+    rungs = [Rung(short, width, height)]
     for resolution in LADDER_RESOLUTIONS:
-        if resolution <= output.resolution:
-            width, height = Output(aspect=output.aspect, resolution=resolution).size
-            rungs.append(Rung(resolution, width, height))
+        if resolution < short:
+            other = max(2, round(long * resolution / short / 2) * 2)
+            w, h = (other, resolution) if width >= height else (resolution, other)
+            rungs.append(Rung(resolution, w, h))
     return rungs
 
 

@@ -19,7 +19,6 @@ from reelforge.delivery.ladder import RenderedChunk, RenditionMaker, RungChunks,
 from reelforge.errors import OutputError
 from reelforge.files import atomic_output
 from reelforge.render.chunks import Encoder
-from reelforge.spec.models import Output
 
 FORMATS: dict[str, str] = {
     ".mp4": "mp4",
@@ -73,7 +72,7 @@ class FinishedRender:
 
     video: Path
     chunks: tuple[RenderedChunk, ...]
-    output: Output
+    size: tuple[int, int]  # width, height as rendered (a preview is smaller than the document's)
     fps: int
     duration: float
     encoder: Encoder
@@ -113,7 +112,7 @@ def deliver(
             maker = RenditionMaker(
                 cache_dir=cache_dir, encoder=finished.encoder, fps=finished.fps, workers=workers
             )
-            rungs = ladder(finished.output)
+            rungs = ladder(*finished.size)
             lower = maker.make(finished.chunks, rungs[1:], cancel=cancel)
             done.rung_chunks_made = {entry.rung.name: entry.made for entry in lower}
             top = RungChunks(rungs[0], list(finished.chunks))
@@ -130,7 +129,7 @@ def deliver(
         elif kind == "webm":
             write_webm(finished.video, finished.mix, path, cancel=cancel)
         elif kind == "gif":
-            width, height = finished.output.size
+            width, height = finished.size
             write_gif(finished.video, path, width=width, height=height, cancel=cancel)
         elif kind == "mp3":
             write_mp3(finished.mix, path, cancel=cancel)

@@ -214,7 +214,7 @@ def render_project(
             finished = FinishedRender(
                 video=out,
                 chunks=tuple(RenderedChunk(store.path(c.key), c.frames, c.key) for c in chunks),
-                output=project.output,
+                size=(timeline.look.width, timeline.look.height),
                 fps=timeline.fps,
                 duration=timeline.duration,
                 encoder=encoder,
