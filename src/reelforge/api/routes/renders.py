@@ -45,6 +45,7 @@ HLS_TYPES = {
     ".vtt": "text/vtt",
     ".jpg": "image/jpeg",
 }
+ALWAYS = frozenset({"video", "srt", "vtt", "poster"})
 FILES_BY_FORMAT = {"mp4": "video", "hls": "hls", "webm": "webm", "gif": "gif", "mp3": "mp3"}
 SSE_POLL_SECONDS = 0.3
 SSE_KEEPALIVE_SECONDS = 15.0
@@ -58,10 +59,10 @@ def render_public(job: RenderJob) -> RenderPublic:
     outputs = None
     if job.status == "succeeded":
         files = result.get("files", {})
-        outputs = {
+        outputs = {  # the MP4 and its companions always; other formats when they were made
             name: f"/api/renders/{job.id}/{suffix}"
             for name, (suffix, _) in FILES.items()
-            if name in files
+            if name in ALWAYS or name in files
         }
     return RenderPublic.model_validate(
         {
