@@ -58,7 +58,7 @@ class Encoder:
     """x264 settings shared by every chunk of a render (so stream copy can join them)."""
 
     preset: str = "veryfast"
-    crf: int = 20
+    crf: int = 18
     lossless: bool = False
     gop_seconds: float = 2.0
 
@@ -76,7 +76,7 @@ class Encoder:
 # output.quality → (x264 preset, CRF), chosen by measurement: docs/benchmarks.md, bench/quality.py.
 QUALITY_PRESETS: dict[str, tuple[str, int]] = {
     "draft": ("ultrafast", 28),
-    "standard": ("veryfast", 20),
+    "standard": ("veryfast", 18),
     "high": ("medium", 18),
 }
 
