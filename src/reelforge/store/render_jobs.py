@@ -249,7 +249,8 @@ def _finish(
     now = utcnow()
     job.status = status
     job.phase = "done" if status == "succeeded" else status
-    job.result = result
+    asked = (job.result or {}).get("formats")  # a failed or cancelled job still says what it was
+    job.result = result if result is not None else ({"formats": asked} if asked else None)
     if status == "succeeded":
         job.percent = 100.0
         job.eta_seconds = 0.0
