@@ -18,7 +18,14 @@ def _parser() -> argparse.ArgumentParser:
 
     r = sub.add_parser("render", help="render a project file to MP4 (+ SRT, VTT, poster)")
     r.add_argument("project", type=Path)
-    r.add_argument("-o", "--output", type=Path, required=True)
+    r.add_argument(
+        "-o",
+        "--output",
+        type=Path,
+        required=True,
+        action="append",
+        help="an output; the extension picks the format: .mp4 .m3u8 (HLS) .webm .gif .mp3",
+    )
     r.add_argument("--preview", action="store_true", help="480p short side, 15 fps, fastest")
     r.add_argument(
         "--chunk-seconds", type=float, default=None, help="longest chunk in seconds (0: one chunk)"
@@ -132,10 +139,12 @@ def _dispatch(args: argparse.Namespace) -> int:
 
 
 def _render(args: argparse.Namespace) -> int:
+    from reelforge.delivery.outputs import main_video
     from reelforge.render.pipeline import RenderOptions, render_project
     from reelforge.spec import load_project
     from reelforge.timeline.assets import DirectoryResolver
 
+    video, others = main_video(args.output)
     project = load_project(args.project)
     options = RenderOptions(
         preview=args.preview,
@@ -154,10 +163,11 @@ def _render(args: argparse.Namespace) -> int:
             result = render_project(
                 project,
                 resolver=DirectoryResolver(args.project.parent),
-                out=args.output,
+                out=video,
                 options=options,
                 on_progress=bar.update,
                 cancel=cancel,
+                outputs=others,
             )
         except KeyboardInterrupt:
             cancel.set()
@@ -166,6 +176,8 @@ def _render(args: argparse.Namespace) -> int:
         f"{result.video} ({result.duration:.2f} s, {result.frames} frames; "
         f"{result.chunks_rendered} chunks rendered, {result.chunks_cached} from cache)"
     )
+    for path in result.delivered.paths if result.delivered else ():
+        print(path)
     return 0
 
 

@@ -11,6 +11,7 @@ ReelforgeError                 every error we raise on purpose; `str(e)` is one 
 │   ├── ChunkError             a chunk failed after all retries (names the chunk)
 │   └── RenderCancelled        the render was cancelled
 ├── ConfigError                bad settings or a missing binary
+├── OutputError                an output whose format (extension) is unknown, or named twice
 └── (server) UploadTooLarge, NotFound, RevisionConflict, NothingToUndo, NotAuthenticated,
     CsrfRejected, InvalidRequest (→ WebhookRefused), LoginThrottled, AssetInUse, AssetDeleted,
     ShareRevoked: api/errors.py maps each to its HTTP status
@@ -118,6 +119,12 @@ class ConfigError(ReelforgeError):
     """A setting is wrong or a required binary is missing."""
 
     code = "config"
+
+
+class OutputError(ReelforgeError):
+    """An output path whose format is unknown, or two outputs of one render that clash."""
+
+    code = "invalid_output"
 
 
 class UploadTooLarge(MediaError):

@@ -18,7 +18,7 @@ ROOT = Path(__file__).resolve().parents[2]
 def test_defaults_apply_in_one_pass() -> None:
     project = parse_project({"scenes": [{}, {"id": "scene-1"}]})
     doc = project.to_document()
-    assert doc["output"] == {"aspect": "16:9", "resolution": 1080, "fps": 30}
+    assert doc["output"] == {"aspect": "16:9", "resolution": 1080, "fps": 30, "quality": "standard"}
     assert doc["music"]["style"] == "corporate" and doc["music"]["volume"] == 0.15
     assert doc["voice"] == {"id": "piper:en_US-joe-medium", "speed": 1.0}
     scene = doc["scenes"][0]

@@ -39,7 +39,11 @@ DEFAULT_MAX_UPLOAD_BYTES = 1024 * 1024 * 1024
 
 
 def default_web_dir() -> Path:
-    """`web/dist` of the source checkout (built by the web editor's toolchain)."""
+    """The editor inside the installed package (a wheel carries it, see setup.py), else
+    `web/dist` of the source checkout (built by the web editor's toolchain)."""
+    packaged = Path(__file__).resolve().parents[1] / "web_editor"
+    if (packaged / "index.html").is_file():
+        return packaged
     return Path(__file__).resolve().parents[3] / "web" / "dist"
 
 

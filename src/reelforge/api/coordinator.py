@@ -156,8 +156,10 @@ class RenderCoordinator:
     def _render(
         self, job: RenderJob, heartbeat: _Heartbeat, cancel: threading.Event
     ) -> dict[str, Any]:
+        from reelforge.delivery.outputs import DEFAULT_NAMES
         from reelforge.render.pipeline import RenderOptions, render_project
 
+        formats = list((job.result or {}).get("formats") or ["mp4"])
         project = parse_project(job.document)
         out_dir = self.data_dir / "renders" / job.id
         out_dir.mkdir(parents=True, exist_ok=True)
@@ -169,7 +171,9 @@ class RenderCoordinator:
             options=RenderOptions(preview=job.preview, cache_dir=self.data_dir / "cache"),
             on_progress=heartbeat.progress,
             cancel=cancel,
+            outputs=[out_dir / DEFAULT_NAMES[f] for f in formats if f != "mp4"],
         )
+        extra = [(f, out_dir / DEFAULT_NAMES[f]) for f in formats if f != "mp4"]
         relative = {
             name: str(path.resolve().relative_to(self.data_dir.resolve()))
             for name, path in (
@@ -177,10 +181,12 @@ class RenderCoordinator:
                 ("srt", result.srt),
                 ("vtt", result.vtt),
                 ("poster", result.poster),
+                *extra,
             )
         }
         return {
             "files": relative,
+            "formats": formats,
             "frames": result.frames,
             "duration": result.duration,
             "chunksRendered": result.chunks_rendered,

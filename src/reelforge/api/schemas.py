@@ -171,9 +171,22 @@ class AssetPublic(ApiModel):
 # -- renders ------------------------------------------------------------------------------------
 
 
+OutputFormat = Literal["mp4", "hls", "webm", "gif", "mp3"]
+
+
+def _mp4_only() -> list[OutputFormat]:
+    return ["mp4"]
+
+
 class RenderCreate(ApiModel):
     preview: bool = False
     webhook: AnyHttpUrl | None = None
+    formats: list[OutputFormat] = Field(
+        default_factory=_mp4_only,
+        max_length=5,
+        description="Outputs besides the MP4 (always made): hls (ladder + master playlist), "
+        "webm (VP9 + Opus), gif (≤ 640 px wide), mp3 (the mix).",
+    )
 
 
 class RenderOutputs(ApiModel):
@@ -181,6 +194,10 @@ class RenderOutputs(ApiModel):
     srt: str
     vtt: str
     poster: str
+    hls: str | None = Field(default=None, description="The HLS master playlist.")
+    webm: str | None = None
+    gif: str | None = None
+    mp3: str | None = None
 
 
 class RenderPublic(ApiModel):
@@ -197,6 +214,7 @@ class RenderPublic(ApiModel):
     cancel_requested: bool
     error: ErrorDetail | None = None
     outputs: RenderOutputs | None = None
+    formats: list[OutputFormat] = Field(default_factory=_mp4_only)
     frames: int | None = None
     duration: float | None = None
     chunks_rendered: int | None = None
@@ -207,7 +225,7 @@ class RenderPublic(ApiModel):
 
 class ShareCreate(ApiModel):
     expires_in: int = Field(default=7 * 86400, ge=60, le=90 * 86400, description="seconds")
-    file: Literal["video", "srt", "vtt", "poster"] = "video"
+    file: Literal["video", "srt", "vtt", "poster", "hls", "webm", "gif", "mp3"] = "video"
 
 
 class SharePublic(ApiModel):

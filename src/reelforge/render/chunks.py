@@ -63,16 +63,28 @@ def _keyable(value: object) -> object:
 class Encoder:
     """x264 settings shared by every chunk of a render (so stream copy can join them)."""
 
-    preset: str = "medium"
-    crf: int = 20
+    preset: str = "veryfast"
+    crf: int = 18
     lossless: bool = False
     gop_seconds: float = 2.0
 
     @classmethod
-    def for_render(cls, *, preview: bool, lossless: bool = False) -> Encoder:
+    def for_render(
+        cls, *, preview: bool, lossless: bool = False, quality: str = "standard"
+    ) -> Encoder:
+        """The encoder for a render: a preview is always `draft`; tests may ask for lossless."""
         if lossless:
             return cls(preset="ultrafast", crf=0, lossless=True)
-        return cls(preset="ultrafast", crf=28) if preview else cls()
+        preset, crf = QUALITY_PRESETS["draft" if preview else quality]
+        return cls(preset=preset, crf=crf)
+
+
+# output.quality → (x264 preset, CRF), chosen by measurement: docs/benchmarks.md, bench/quality.py.
+QUALITY_PRESETS: dict[str, tuple[str, int]] = {
+    "draft": ("ultrafast", 28),
+    "standard": ("veryfast", 18),
+    "high": ("medium", 18),
+}
 
 
 @dataclass(frozen=True)

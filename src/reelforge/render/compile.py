@@ -14,7 +14,7 @@ from pathlib import Path
 from reelforge.errors import MediaError
 from reelforge.ffmpeg import ffmpeg_argv, filters_work
 from reelforge.graph import Filter, FilterGraph
-from reelforge.render.chunks import ChunkSpec, Segment
+from reelforge.render.chunks import ChunkSpec, Encoder, Segment
 from reelforge.render.effects.motion import Motion
 from reelforge.render.effects.overlay_animation import DELAY, OverlayAnimation
 from reelforge.render.effects.transitions import transition_filter
@@ -94,44 +94,52 @@ class CompiledChunk:
                 "image2",
                 str(out),
             ]
-        enc = spec.encoder
-        fps = spec.look.fps
-        gop = max(1, round(enc.gop_seconds * fps))
-        quality = ["-qp", "0"] if enc.lossless else ["-crf", str(enc.crf)]
         return [
             *base,
             "-frames:v",
             str(spec.frames),
             "-an",
-            "-c:v",
-            "libx264",
-            "-preset",
-            enc.preset,
-            *quality,
-            "-pix_fmt",
-            "yuv420p",
-            "-g",
-            str(gop),
-            "-keyint_min",
-            str(gop),
-            "-sc_threshold",
-            "0",
-            "-x264-params",
-            "open-gop=0",
-            "-colorspace",
-            colour_space(spec.look),
-            "-color_primaries",
-            colour_space(spec.look),
-            "-color_trc",
-            colour_space(spec.look),
-            "-fps_mode",
-            "passthrough",
-            "-video_track_timescale",
-            str(fps * 1000),
+            *x264_argv(spec.encoder, spec.look.fps, colour=colour_space(spec.look)),
             "-f",
             "mp4",
             str(out),
         ]
+
+
+def x264_argv(enc: Encoder, fps: int, *, colour: str | None = None) -> list[str]:
+    """The encoder options of every chunk (also the benchmarks' encode floor, so both match):
+    fixed GOP, closed, no scene-cut keyframes, so chunks join by stream copy.
+
+    `colour` names the matrix, primaries and transfer to tag (see `colour_space`); without it
+    the tags come from the frames (a re-encode of a rendered chunk keeps the chunk's)."""
+    gop = max(1, round(enc.gop_seconds * fps))
+    quality = ["-qp", "0"] if enc.lossless else ["-crf", str(enc.crf)]
+    return [
+        "-c:v",
+        "libx264",
+        "-preset",
+        enc.preset,
+        *quality,
+        "-pix_fmt",
+        "yuv420p",
+        "-g",
+        str(gop),
+        "-keyint_min",
+        str(gop),
+        "-sc_threshold",
+        "0",
+        "-x264-params",
+        "open-gop=0",
+        *(
+            ["-colorspace", colour, "-color_primaries", colour, "-color_trc", colour]
+            if colour
+            else []
+        ),
+        "-fps_mode",
+        "passthrough",
+        "-video_track_timescale",
+        str(fps * 1000),
+    ]
 
 
 def compile_chunk(spec: ChunkSpec, *, cache: Path) -> CompiledChunk:

@@ -6,20 +6,23 @@ still frame is a one-frame chunk written as PNG.
 
 from __future__ import annotations
 
+import os
 import tempfile
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 from reelforge.config import get_settings
+from reelforge.delivery.ladder import RenderedChunk
+from reelforge.delivery.outputs import Delivered, FinishedRender, deliver
 from reelforge.errors import RenderCancelled
 from reelforge.ffmpeg import ffmpeg_argv, run
 from reelforge.files import atomic_output
 from reelforge.render.chunks import Encoder, chunk_spec, plan_chunks
 from reelforge.render.compile import compile_chunk, require_tone_mapping
-from reelforge.render.concat import assemble
+from reelforge.render.concat import assemble, encode_audio
 from reelforge.render.soundtrack import build_soundtrack
 from reelforge.render.store import ChunkStore
 from reelforge.render.worker import ChunkResult
@@ -54,6 +57,7 @@ class RenderOptions:
     lossless: bool = False  # tests only: lossless x264 so frames can be compared exactly
     fit_speech: bool = False
     voices_dir: Path | None = None
+    quality: str | None = None  # overrides the document's output.quality (benchmarks)
 
 
 @dataclass(frozen=True)
@@ -67,6 +71,7 @@ class RenderResult:
     chunks_rendered: int
     chunks_cached: int
     chunk_nodes: tuple[str, ...] = ()
+    delivered: Delivered | None = None  # the other outputs (HLS, WebM, GIF, MP3), if any
 
 
 def _cache_dir(options: RenderOptions) -> Path:
@@ -142,8 +147,10 @@ def render_project(
     on_progress: Callable[[Progress], None] | None = None,
     cancel: threading.Event | None = None,
     narrator: Narrator | None = None,
+    outputs: Sequence[Path] = (),
 ) -> RenderResult:
-    """Render the project to `out` (MP4) plus `out.srt`, `out.vtt` and `out.poster.jpg`."""
+    """Render the project to `out` (MP4) plus `out.srt`, `out.vtt` and `out.poster.jpg`, and
+    to each of `outputs` in the format its extension names (reelforge.delivery)."""
     from reelforge.audio.captions import write_srt, write_vtt
     from reelforge.audio.tts import Cue
     from reelforge.engine import make_engine
@@ -157,7 +164,11 @@ def render_project(
     chunk_seconds = (
         settings.chunk_seconds if options.chunk_seconds is None else options.chunk_seconds
     )
-    encoder = Encoder.for_render(preview=options.preview, lossless=options.lossless)
+    encoder = Encoder.for_render(
+        preview=options.preview,
+        lossless=options.lossless,
+        quality=options.quality or project.output.quality,
+    )
     chunks = plan_chunks(timeline, chunk_seconds=chunk_seconds, encoder=encoder)
     store = ChunkStore(cache)
     todo = [c for c in chunks if not store.has(c.key)]
@@ -200,6 +211,26 @@ def render_project(
             cache_dir=cache,
             cancel=cancel,
         )
+        delivered = None
+        if outputs:
+            finished = FinishedRender(
+                video=out,
+                chunks=tuple(RenderedChunk(store.path(c.key), c.frames, c.key) for c in chunks),
+                size=(timeline.look.width, timeline.look.height),
+                fps=timeline.fps,
+                duration=timeline.duration,
+                encoder=encoder,
+                aac=encode_audio(audio, cache_dir=cache, cancel=cancel),
+                mix=audio,
+            )
+            delivered = deliver(
+                finished,
+                outputs,
+                cache_dir=cache,
+                work_dir=work,
+                workers=options.workers or settings.workers or os.cpu_count() or 1,
+                cancel=cancel,
+            )
     srt, vtt = out.with_suffix(".srt"), out.with_suffix(".vtt")
     cues = [Cue(start=a, end=b, text=t) for a, b, t in timeline.caption_cues()]
     write_srt(cues, srt)
@@ -217,6 +248,7 @@ def render_project(
         chunks_rendered=len(todo),
         chunks_cached=len(chunks) - len(todo),
         chunk_nodes=nodes,
+        delivered=delivered,
     )
 
 

@@ -22,6 +22,7 @@ Fit = Literal["cover", "contain"]
 TitlePosition = Literal["top", "center", "bottom"]
 OverlayAnimation = Literal["fade", "zoom", "slide", "none"]
 TransitionType = Literal["cut", "crossfade", "fade-black", "slide-left", "wipe"]
+Quality = Literal["draft", "standard", "high"]
 MusicStyle = Literal["upbeat", "corporate", "cinematic", "lofi", "ambient", "acoustic"]
 
 MUSIC_STYLES: tuple[str, ...] = ("upbeat", "corporate", "cinematic", "lofi", "ambient", "acoustic")
@@ -44,6 +45,10 @@ class Output(Model):
     aspect: Aspect = "16:9"
     resolution: Resolution = 1080
     fps: Fps = 30
+    quality: Quality = Field(
+        default="standard",
+        description="Encoder quality: draft (fastest), standard, high (slowest, smallest loss).",
+    )
 
     @property
     def size(self) -> tuple[int, int]:

@@ -9,6 +9,7 @@ the second run reuse every chunk the first one finished.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from typing import Any
 
 from sqlalchemy import or_, select, update
@@ -33,6 +34,7 @@ def create_job(
     preview: bool,
     webhook: str | None,
     check_refs: RefCheck,
+    formats: Sequence[str] = ("mp4",),
 ) -> RenderJob:
     """Queue a render of the project's current document.
 
@@ -53,6 +55,8 @@ def create_job(
             document=document,
             preview=preview,
             webhook=webhook,
+            # the outputs asked for wait in `result` until the render replaces it (no migration)
+            result={"formats": list(formats)},
         )
         session.add(job)
     return job
@@ -245,7 +249,8 @@ def _finish(
     now = utcnow()
     job.status = status
     job.phase = "done" if status == "succeeded" else status
-    job.result = result
+    asked = (job.result or {}).get("formats")  # a failed or cancelled job still says what it was
+    job.result = result if result is not None else ({"formats": asked} if asked else None)
     if status == "succeeded":
         job.percent = 100.0
         job.eta_seconds = 0.0

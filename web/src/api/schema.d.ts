@@ -629,6 +629,27 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/renders/{render_id}/hls/{path}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get Render Hls
+         * @description The HLS output: `master.m3u8`, each rendition's playlist and segments, and
+         *     `thumbnails.vtt` + `thumbnails.jpg`; URIs inside are relative, so they stay under here.
+         */
+        get: operations["getRenderHls"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/renders/{render_id}/output": {
         parameters: {
             query?: never;
@@ -641,6 +662,66 @@ export interface paths {
          * @description The MP4 (HTTP Range supported).
          */
         get: operations["getRenderOutput"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/renders/{render_id}/output.gif": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get Output
+         * @description The GIF (≤ 640 px wide), when asked for.
+         */
+        get: operations["getRenderGif"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/renders/{render_id}/output.mp3": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get Output
+         * @description The mix as MP3, when asked for.
+         */
+        get: operations["getRenderMp3"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/renders/{render_id}/output.webm": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get Output
+         * @description The WebM (VP9 + Opus), when asked for.
+         */
+        get: operations["getRenderWebm"];
         put?: never;
         post?: never;
         delete?: never;
@@ -706,6 +787,27 @@ export interface paths {
          * @description An output through a signed share link (no sign-in); 410 once the link is revoked.
          */
         get: operations["getSharedOutput"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/shared/{token}/hls/{path}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get Shared Hls
+         * @description A file of an HLS output through a share link of that output: every playlist and
+         *     segment is authorised by the link, and stops (410) when the link is revoked.
+         */
+        get: operations["getSharedHls"];
         put?: never;
         post?: never;
         delete?: never;
@@ -1044,6 +1146,13 @@ export interface components {
              */
             fps: 24 | 25 | 30 | 50 | 60;
             /**
+             * Quality
+             * @description Encoder quality: draft (fastest), standard, high (slowest, smallest loss).
+             * @default standard
+             * @enum {string}
+             */
+            quality: "draft" | "standard" | "high";
+            /**
              * Resolution
              * @default 1080
              * @enum {integer}
@@ -1062,6 +1171,12 @@ export interface components {
              * @default null
              */
             fps: (24 | 25 | 30 | 50 | 60) | null;
+            /**
+             * Quality
+             * @description Encoder quality: draft (fastest), standard, high (slowest, smallest loss).
+             * @default null
+             */
+            quality: ("draft" | "standard" | "high") | null;
             /**
              * Resolution
              * @default null
@@ -1284,6 +1399,11 @@ export interface components {
         /** RenderCreate */
         RenderCreate: {
             /**
+             * Formats
+             * @description Outputs besides the MP4 (always made): hls (ladder + master playlist), webm (VP9 + Opus), gif (≤ 640 px wide), mp3 (the mix).
+             */
+            formats?: ("mp4" | "hls" | "webm" | "gif" | "mp3")[];
+            /**
              * Preview
              * @default false
              */
@@ -1293,6 +1413,15 @@ export interface components {
         };
         /** RenderOutputs */
         RenderOutputs: {
+            /** Gif */
+            gif?: string | null;
+            /**
+             * Hls
+             * @description The HLS master playlist.
+             */
+            hls?: string | null;
+            /** Mp3 */
+            mp3?: string | null;
             /** Poster */
             poster: string;
             /** Srt */
@@ -1301,6 +1430,8 @@ export interface components {
             video: string;
             /** Vtt */
             vtt: string;
+            /** Webm */
+            webm?: string | null;
         };
         /** RenderPublic */
         RenderPublic: {
@@ -1326,6 +1457,8 @@ export interface components {
             etaSeconds: number | null;
             /** Finishedat */
             finishedAt: string | null;
+            /** Formats */
+            formats?: ("mp4" | "hls" | "webm" | "gif" | "mp3")[];
             /** Frames */
             frames?: number | null;
             /** Id */
@@ -1456,7 +1589,7 @@ export interface components {
              * @default video
              * @enum {string}
              */
-            file: "video" | "srt" | "vtt" | "poster";
+            file: "video" | "srt" | "vtt" | "poster" | "hls" | "webm" | "gif" | "mp3";
         };
         /** SharePublic */
         SharePublic: {
@@ -2931,6 +3064,42 @@ export interface operations {
             };
         };
     };
+    getRenderHls: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                path: string;
+                render_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description an error */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorPublic"];
+                };
+            };
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/vnd.apple.mpegurl": unknown;
+                    "image/jpeg": unknown;
+                    "text/vtt": unknown;
+                    "video/iso.segment": unknown;
+                    "video/mp4": unknown;
+                };
+            };
+        };
+    };
     getRenderOutput: {
         parameters: {
             query?: never;
@@ -2958,6 +3127,99 @@ export interface operations {
                 };
                 content: {
                     "video/mp4": unknown;
+                };
+            };
+        };
+    };
+    getRenderGif: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                render_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description an error */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorPublic"];
+                };
+            };
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "image/gif": unknown;
+                };
+            };
+        };
+    };
+    getRenderMp3: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                render_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description an error */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorPublic"];
+                };
+            };
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "audio/mpeg": unknown;
+                };
+            };
+        };
+    };
+    getRenderWebm: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                render_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description an error */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorPublic"];
+                };
+            };
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "video/webm": unknown;
                 };
             };
         };
@@ -3083,6 +3345,42 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    "video/mp4": unknown;
+                };
+            };
+        };
+    };
+    getSharedHls: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                path: string;
+                token: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description an error */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorPublic"];
+                };
+            };
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/vnd.apple.mpegurl": unknown;
+                    "image/jpeg": unknown;
+                    "text/vtt": unknown;
+                    "video/iso.segment": unknown;
                     "video/mp4": unknown;
                 };
             };

@@ -1,6 +1,8 @@
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useEffect } from "react";
 import { api, unwrap, urls, type RenderPublic } from "../api/client";
+
+type RenderFormat = NonNullable<RenderPublic["formats"]>[number];
 import { keys } from "./queryKeys";
 
 const FINISHED = new Set(["succeeded", "failed", "cancelled"]);
@@ -20,14 +22,15 @@ function upsert(list: RenderPublic[] | undefined, render: RenderPublic): RenderP
   return [render, ...others].sort((a, b) => b.createdAt.localeCompare(a.createdAt));
 }
 
-export function useStartRender(projectId: string) {
+/** Start a render; `formats` adds outputs besides the MP4 (e.g. `["hls"]`). */
+export function useStartRender(projectId: string, formats?: RenderFormat[]) {
   const queryClient = useQueryClient();
   return useMutation({
     mutationFn: async (preview: boolean) =>
       unwrap(
         await api.POST("/api/projects/{project_id}/renders", {
           params: { path: { project_id: projectId } },
-          body: { preview },
+          body: formats ? { preview, formats } : { preview },
         }),
       ),
     onSuccess: (render) => queryClient.setQueryData<RenderPublic[]>(keys.renders(projectId), (list) => upsert(list, render)),

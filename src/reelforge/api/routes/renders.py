@@ -32,7 +32,21 @@ FILES = {  # name -> (URL suffix, media type)
     "srt": ("captions.srt", "application/x-subrip"),
     "vtt": ("captions.vtt", "text/vtt"),
     "poster": ("poster", "image/jpeg"),
+    "webm": ("output.webm", "video/webm"),
+    "gif": ("output.gif", "image/gif"),
+    "mp3": ("output.mp3", "audio/mpeg"),
+    "hls": ("hls/master.m3u8", "application/vnd.apple.mpegurl"),
 }
+# What an HLS folder holds: playlists, the init and media segments, the thumbnails track.
+HLS_TYPES = {
+    ".m3u8": "application/vnd.apple.mpegurl",
+    ".mp4": "video/mp4",
+    ".m4s": "video/iso.segment",
+    ".vtt": "text/vtt",
+    ".jpg": "image/jpeg",
+}
+ALWAYS = frozenset({"video", "srt", "vtt", "poster"})
+FILES_BY_FORMAT = {"mp4": "video", "hls": "hls", "webm": "webm", "gif": "gif", "mp3": "mp3"}
 SSE_POLL_SECONDS = 0.3
 SSE_KEEPALIVE_SECONDS = 15.0
 
@@ -44,7 +58,12 @@ def render_public(job: RenderJob) -> RenderPublic:
         error = {"code": job.error_code, "message": job.error_message or ""}
     outputs = None
     if job.status == "succeeded":
-        outputs = {name: f"/api/renders/{job.id}/{suffix}" for name, (suffix, _) in FILES.items()}
+        files = result.get("files", {})
+        outputs = {  # the MP4 and its companions always; other formats when they were made
+            name: f"/api/renders/{job.id}/{suffix}"
+            for name, (suffix, _) in FILES.items()
+            if name in ALWAYS or name in files
+        }
     return RenderPublic.model_validate(
         {
             "id": job.id,
@@ -60,6 +79,7 @@ def render_public(job: RenderJob) -> RenderPublic:
             "cancelRequested": job.cancel_requested,
             "error": error,
             "outputs": outputs,
+            "formats": result.get("formats") or ["mp4"],
             "frames": result.get("frames"),
             "duration": result.get("duration"),
             "chunksRendered": result.get("chunksRendered"),
@@ -99,6 +119,7 @@ def start_render(
         project_id=project_id,
         preview=body.preview,
         webhook=str(body.webhook) if body.webhook else None,
+        formats=sorted(set(body.formats) | {"mp4"}, key=list(FILES_BY_FORMAT).index),
         check_refs=assets.ref_check(session=session, owner_id=user.id, stored=True),
     )
     context.coordinator.wake()
@@ -203,6 +224,40 @@ _output_route("video", "getRenderOutput", "The MP4 (HTTP Range supported).")
 _output_route("srt", "getRenderSrt", "The captions as SRT.")
 _output_route("vtt", "getRenderVtt", "The captions as WebVTT.")
 _output_route("poster", "getRenderPoster", "The poster frame (an image).")
+_output_route("webm", "getRenderWebm", "The WebM (VP9 + Opus), when asked for.")
+_output_route("gif", "getRenderGif", "The GIF (≤ 640 px wide), when asked for.")
+_output_route("mp3", "getRenderMp3", "The mix as MP3, when asked for.")
+
+
+def _hls_file(context: AppContext, job: RenderJob, path: str) -> FileResponse:
+    """A file of the render's HLS folder: playlists, segments, thumbnails (Range supported)."""
+    master = _output(context, job, "hls").path
+    folder = Path(master).parent.resolve()
+    target = (folder / path).resolve()
+    media_type = HLS_TYPES.get(target.suffix)
+    if media_type is None or not target.is_relative_to(folder) or not target.is_file():
+        raise NotFound(f"the HLS output has no {path}", field="path")
+    return FileResponse(target, media_type=media_type, content_disposition_type="inline")
+
+
+HLS_RESPONSES: dict[int | str, dict[str, Any]] = {
+    200: {"content": {t: {} for t in sorted(set(HLS_TYPES.values()))}}
+}
+
+
+@router.get(
+    "/renders/{render_id}/hls/{path:path}",
+    operation_id="getRenderHls",
+    response_class=FileResponse,
+    responses=HLS_RESPONSES,
+)
+def get_render_hls(
+    render_id: str, path: str, session: SessionDep, context: ContextDep, user: CurrentUser
+) -> FileResponse:
+    """The HLS output: `master.m3u8`, each rendition's playlist and segments, and
+    `thumbnails.vtt` + `thumbnails.jpg`; URIs inside are relative, so they stay under here."""
+    job = render_jobs.get_job(session=session, owner_id=user.id, job_id=render_id)
+    return _hls_file(context, job, path)
 
 
 @router.post("/renders/{render_id}/share", operation_id="shareRender", status_code=201)
@@ -217,9 +272,9 @@ def share_render(
     expires = int(time.time()) + body.expires_in
     payload = f"{job.id}.{body.file}.{expires}.{job.share_generation}"
     token = f"{payload}.{_sign(context.share_key, payload)}"
-    return SharePublic(
-        url=f"/api/shared/{token}", expires_at=dt.datetime.fromtimestamp(expires, dt.UTC)
-    )
+    # an HLS link ends in the master's own path, so its relative URIs keep the token
+    url = f"/api/shared/{token}" + ("/hls/master.m3u8" if body.file == "hls" else "")
+    return SharePublic(url=url, expires_at=dt.datetime.fromtimestamp(expires, dt.UTC))
 
 
 @router.delete("/renders/{render_id}/share", operation_id="revokeRenderShares", status_code=204)
@@ -240,6 +295,28 @@ shared_router = APIRouter(tags=["renders"])
 )
 def get_shared_output(token: str, session: SessionDep, context: ContextDep) -> FileResponse:
     """An output through a signed share link (no sign-in); 410 once the link is revoked."""
+    job, name = _shared(token, session, context)
+    return _output(context, job, name)
+
+
+@shared_router.get(
+    "/shared/{token}/hls/{path:path}",
+    operation_id="getSharedHls",
+    response_class=FileResponse,
+    responses=HLS_RESPONSES,
+)
+def get_shared_hls(token: str, path: str, session: SessionDep, context: ContextDep) -> FileResponse:
+    """A file of an HLS output through a share link of that output: every playlist and
+    segment is authorised by the link, and stops (410) when the link is revoked."""
+    job, name = _shared(token, session, context)
+    if name != "hls":
+        raise NotFound("this share link is not for an HLS output", field="token")
+    return _hls_file(context, job, path)
+
+
+def _shared(token: str, session: SessionDep, context: ContextDep) -> tuple[RenderJob, str]:
+    """The render and output a share token names, if its signature, expiry and generation
+    hold."""
     invalid = NotFound("this share link is invalid or has expired", field="token")
     parts = token.split(".") if token.isascii() else []
     legacy = len(parts) == 4  # issued before links could be revoked: generation 0, unsigned
@@ -254,7 +331,7 @@ def get_shared_output(token: str, session: SessionDep, context: ContextDep) -> F
     if int(expires) < time.time() or name not in FILES:
         raise invalid
     job = render_jobs.get_shared_job(session=session, job_id=job_id, generation=int(generation))
-    return _output(context, job, name)
+    return job, name
 
 
 def _sign(key: bytes, payload: str) -> str:

@@ -13,12 +13,14 @@ import {
 import { formatSeconds } from "../../lib/timing";
 import { ConfirmDialog } from "../ui/ConfirmDialog";
 import { FieldError } from "../ui/FieldError";
+import { RenderPlayer } from "./RenderPlayer";
 
 /** Start a preview or final render, follow it live, then play, download and share it. */
 export function RenderPanel() {
   const { project } = useEditor();
   const renders = useRenders(project.id);
-  const start = useStartRender(project.id);
+  const [hls, setHls] = useState(false);
+  const start = useStartRender(project.id, hls ? ["hls"] : undefined);
   const latest = renders.data?.[0];
   useRenderEvents(project.id, latest);
   const running = latest !== undefined && !isFinished(latest);
@@ -34,6 +36,10 @@ export function RenderPanel() {
           Render final video
         </button>
       </div>
+      <label className="row">
+        <input type="checkbox" checked={hls} onChange={(e) => setHls(e.target.checked)} />
+        Also make an HLS stream (adaptive sizes, for sharing and the web)
+      </label>
       <p className="muted">A preview is 480p at 15 fps and quick; the final render uses the output settings.</p>
       <FieldError error={start.error ?? renders.error} />
       {latest && <RenderStatus key={latest.id} render={latest} stale={latest.projectRevision !== project.revision} />}
@@ -97,9 +103,7 @@ function RenderStatus({ render, stale }: { render: RenderPublic; stale: boolean 
         <span data-testid="render-percent">100 %</span>
         {stale && <span className="muted">The project changed since this render.</span>}
       </p>
-      <video ref={video} className="player" controls preload="metadata" src={outputs.video} poster={outputs.poster} data-testid="render-video">
-        <track kind="captions" src={outputs.vtt} srcLang="en" label="Captions" />
-      </video>
+      <RenderPlayer outputs={outputs} video={video} />
       <div className="row wrap downloads">
         <a className="button" href={outputs.video} download>
           Download MP4
@@ -110,6 +114,11 @@ function RenderStatus({ render, stale }: { render: RenderPublic; stale: boolean 
         <a className="button" href={outputs.vtt} download>
           Download VTT
         </a>
+        {outputs.hls && (
+          <a className="button" href={outputs.hls}>
+            HLS playlist
+          </a>
+        )}
         <button
           type="button"
           onClick={() => share.mutate(render.id, { onSuccess: () => { setCopied(false); setRevoked(false); } })}
