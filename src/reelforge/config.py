@@ -50,6 +50,46 @@ class Settings(BaseSettings):
         default=900, ge=1, description="how long a user name or an address stays locked"
     )
 
+    # Limits of a shared server (issue 15): past one, a request gets 413 or 400 naming it.
+    max_body_bytes: int = Field(
+        default=2 * 1024 * 1024,
+        ge=1024,
+        description="largest request body other than an upload (413 `body_too_large`, "
+        "answered before the body has arrived in full)",
+    )
+    max_json_depth: int = Field(
+        default=32, ge=4, description="deepest nesting of arrays and objects in a JSON body"
+    )
+    max_string_chars: int = Field(
+        default=100_000,
+        ge=100,
+        description="longest string anywhere in a JSON body (free text; the document's own "
+        "fields have tighter limits, e.g. 5000 characters of narration)",
+    )
+    max_json_integer: int = Field(
+        default=2**53,
+        ge=2**31,
+        description="largest magnitude of an integer in a JSON body (larger ones are refused "
+        "before they are converted, so a 5000-digit number costs nothing)",
+    )
+    max_scenes: int = Field(default=300, ge=1, description="scenes per project")
+    max_render_seconds: float = Field(
+        default=3600.0, gt=0, description="total video length of one render, in seconds"
+    )
+    max_render_pixel_frames: int = Field(
+        default=1920 * 1080 * 30 * 1800,
+        ge=1,
+        description="width × height × frames of one render (default: 30 minutes of 1080p30)",
+    )
+    max_upload_bytes: int = Field(
+        default=1024 * 1024 * 1024, ge=1, description="largest uploaded file, in bytes"
+    )
+    max_storage_bytes_per_user: int = Field(
+        default=20 * 1024 * 1024 * 1024,
+        ge=1,
+        description="total size of one user's uploaded assets, in bytes",
+    )
+
     @field_validator("webhook_allowed_hosts", mode="before")
     @classmethod
     def _split_hosts(cls, value: object) -> object:

@@ -17,6 +17,7 @@ from reelforge import __version__
 from reelforge.api import errors
 from reelforge.api.context import AppContext
 from reelforge.api.coordinator import RenderCoordinator
+from reelforge.api.limits import BodyLimitMiddleware, Limits
 from reelforge.api.routes import (
     assets,
     audio,
@@ -47,7 +48,7 @@ def create_app(
     *,
     data_dir: Path,
     database_url: str | None = None,
-    max_upload_bytes: int = DEFAULT_MAX_UPLOAD_BYTES,
+    max_upload_bytes: int | None = None,
     max_render_jobs: int = 1,
     lease_seconds: float = 15.0,
     web_dir: Path | None = None,
@@ -56,7 +57,8 @@ def create_app(
     """The API (under `/api`) and, if built, the web editor (at `/`).
 
     Migrates the database on the way; render jobs start running when the app starts serving.
-    The webhook policy and the login throttle come from the settings unless given.
+    The webhook policy and the login throttle come from the settings unless given, and so
+    do the limits (`max_upload_bytes` overrides the setting of that name).
     """
     from reelforge.config import get_settings
 
@@ -68,6 +70,7 @@ def create_app(
         window=dt.timedelta(seconds=settings.login_window_seconds),
         lockout=dt.timedelta(seconds=settings.login_lockout_seconds),
     )
+    limits = Limits.from_settings(settings, max_upload_bytes=max_upload_bytes)
     data_dir.mkdir(parents=True, exist_ok=True)
     db = Database(database_url_for(data_dir, database_url))
     db.migrate(lock_dir=data_dir)
@@ -75,7 +78,7 @@ def create_app(
         share_key = server_key(session=session, name="share-links")
     media = MediaStore(
         data_dir / "media",
-        max_upload_bytes=max_upload_bytes,
+        max_upload_bytes=limits.max_upload_bytes,
         max_image_pixels=settings.max_image_pixels,
     )
     coordinator = RenderCoordinator(
@@ -95,6 +98,7 @@ def create_app(
         coordinator=coordinator,
         webhooks=webhooks,
         login_throttle=login_throttle,
+        limits=limits,
     )
 
     @contextlib.asynccontextmanager
@@ -117,6 +121,7 @@ def create_app(
         app.include_router(module.router, prefix="/api")
     app.include_router(renders.shared_router, prefix="/api")
     errors.install(app)
+    app.add_middleware(BodyLimitMiddleware, limits=lambda: context.limits)
     app.openapi = lambda: _openapi(app)  # type: ignore[method-assign]
     web = web_dir if web_dir is not None else default_web_dir()
     if web.is_dir():

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from reelforge.api.limits import Limits
 from reelforge.api.webhooks import WebhookPolicy
 from reelforge.store.db import Database
 from reelforge.store.media import MediaStore
@@ -25,6 +26,7 @@ class AppContext:
     coordinator: RenderCoordinator
     webhooks: WebhookPolicy = field(default_factory=WebhookPolicy)
     login_throttle: ThrottlePolicy = field(default_factory=ThrottlePolicy)
+    limits: Limits = field(default_factory=Limits)
     # Still frames render in request threads; this bounds how many run at once.
     still_slots: threading.BoundedSemaphore = field(
         default_factory=lambda: threading.BoundedSemaphore(2)

@@ -12,11 +12,13 @@ from fastapi import Depends, Header, Request, Response
 from sqlalchemy.orm import Session
 
 from reelforge.api.context import AppContext
+from reelforge.api.limits import Limits
 from reelforge.api.schemas import ProjectPublic
 from reelforge.errors import CsrfRejected, InvalidRequest, NotAuthenticated
+from reelforge.spec import Project as ProjectDocument
 from reelforge.store import assets, projects, users
 from reelforge.store.edits import Document, Edit
-from reelforge.store.projects import ProjectView
+from reelforge.store.projects import ProjectView, RefCheck
 from reelforge.store.users import AuthUser
 
 SESSION_COOKIE = "reelforge_session"
@@ -80,7 +82,8 @@ def get_if_match(if_match: Annotated[str | None, Header()] = None) -> int | None
     if if_match is None or if_match.strip() == "*":
         return None
     value = if_match.strip().removeprefix("W/").strip('"')
-    if not value.isdigit():
+    # ASCII digits only, and few enough that int() is cheap and the number fits the database.
+    if not (value.isascii() and value.isdigit() and len(value) <= 18):
         raise InvalidRequest("If-Match must be a project revision number", field="If-Match")
     return int(value)
 
@@ -123,6 +126,7 @@ class ProjectEditor:
     user: AuthUser
     if_match: int | None
     response: Response
+    limits: Limits = Limits()
 
     def apply(self, project_id: str, edit: Callable[[Document], Edit]) -> ProjectPublic:
         view = projects.apply_edit(
@@ -131,7 +135,7 @@ class ProjectEditor:
             project_id=project_id,
             if_match=self.if_match,
             edit=edit,
-            check_refs=assets.ref_check(session=self.session, owner_id=self.user.id),
+            check_refs=document_check(self.session, self.user, self.limits),
         )
         return project_public(view, self.response)
 
@@ -155,9 +159,26 @@ class ProjectEditor:
 
 
 def get_project_editor(
-    session: SessionDep, user: CurrentUser, if_match: IfMatch, response: Response
+    session: SessionDep,
+    user: CurrentUser,
+    if_match: IfMatch,
+    response: Response,
+    context: ContextDep,
 ) -> ProjectEditor:
-    return ProjectEditor(session=session, user=user, if_match=if_match, response=response)
+    return ProjectEditor(
+        session=session, user=user, if_match=if_match, response=response, limits=context.limits
+    )
+
+
+def document_check(session: Session, user: AuthUser, limits: Limits) -> RefCheck:
+    """What a document a user stores must pass: the limits, then its media references."""
+    check_refs = assets.ref_check(session=session, owner_id=user.id)
+
+    def check(project: ProjectDocument) -> None:
+        limits.check_project(project)
+        check_refs(project)
+
+    return check
 
 
 EditorDep = Annotated[ProjectEditor, Depends(get_project_editor)]

@@ -32,6 +32,7 @@ from reelforge.errors import (
     RevisionConflict,
     ShareRevoked,
     SpeechTooLongError,
+    TooManyRequests,
     UploadTooLarge,
     VoiceError,
 )
@@ -44,6 +45,7 @@ STATUS: tuple[tuple[type[ReelforgeError], int], ...] = (
     (NotFound, 404),
     (ShareRevoked, 410),
     (LoginThrottled, 429),
+    (TooManyRequests, 429),
     (RevisionConflict, 409),
     (AssetInUse, 409),
     (AssetDeleted, 409),
@@ -94,7 +96,7 @@ async def _reelforge_error(_request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, ReelforgeError)
     status = status_of(exc)
     headers = {"WWW-Authenticate": "Bearer"} if status == 401 else {}
-    if isinstance(exc, LoginThrottled):
+    if isinstance(exc, LoginThrottled | TooManyRequests):
         headers["Retry-After"] = str(exc.retry_after)
     return error_response(status, exc.code, exc.message, exc.field, **headers)
 

@@ -6,7 +6,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from reelforge.api.app import DEFAULT_MAX_UPLOAD_BYTES, create_app
+from reelforge.api.app import create_app
 from reelforge.store.db import Database, database_url_for
 from reelforge.store.users import ensure_owner
 
@@ -17,7 +17,7 @@ def serve(
     port: int,
     data_dir: Path,
     database_url: str | None = None,
-    max_upload_bytes: int = DEFAULT_MAX_UPLOAD_BYTES,
+    max_upload_bytes: int | None = None,
     lease_seconds: float = 15.0,
     max_render_jobs: int = 1,
 ) -> None:
@@ -59,7 +59,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--port", type=int, default=8000)
     parser.add_argument("--data-dir", type=Path, required=True)
     parser.add_argument("--database-url")
-    parser.add_argument("--max-upload-bytes", type=int, default=DEFAULT_MAX_UPLOAD_BYTES)
+    parser.add_argument("--max-upload-bytes", type=int, default=None)
     parser.add_argument("--lease-seconds", type=float, default=15.0)
     parser.add_argument("--max-render-jobs", type=int, default=1)
     args = parser.parse_args(argv)

@@ -22,6 +22,7 @@ from reelforge.api.context import AppContext
 from reelforge.api.deps import ContextDep, CurrentUser, SessionDep
 from reelforge.api.schemas import RenderCreate, RenderPublic, ShareCreate, SharePublic
 from reelforge.errors import NotFound
+from reelforge.spec import parse_project
 from reelforge.store import assets, projects, render_jobs
 from reelforge.store.models import RenderJob
 
@@ -90,7 +91,8 @@ def start_render(
     the document names an asset that was deleted.
     """
     # An unknown project is 404 before the webhook's (slower) check.
-    projects.get_document(session=session, owner_id=user.id, project_id=project_id)
+    _, document = projects.get_document(session=session, owner_id=user.id, project_id=project_id)
+    context.limits.check_render(parse_project(document), preview=body.preview)
     if body.webhook is not None:
         context.webhooks.check(str(body.webhook))
     job = render_jobs.create_job(
