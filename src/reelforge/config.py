@@ -90,12 +90,35 @@ class Settings(BaseSettings):
         description="total size of one user's uploaded assets, in bytes",
     )
 
+    # Fair scheduling of renders (issue 15).
+    max_render_jobs: int | None = Field(
+        default=None,
+        ge=0,
+        description="renders running at once in one server process; default: a quarter of "
+        "the CPU cores, at least 1 (each render runs its own pool of FFmpeg workers)",
+    )
+    max_running_renders_per_user: int = Field(
+        default=2, ge=1, description="renders of one user running at once"
+    )
+    max_queued_renders_per_user: int = Field(
+        default=20,
+        ge=1,
+        description="unfinished renders one user may have; past it 429 with Retry-After",
+    )
+
     @field_validator("webhook_allowed_hosts", mode="before")
     @classmethod
     def _split_hosts(cls, value: object) -> object:
         if isinstance(value, str):
             return [part.strip() for part in value.split(",") if part.strip()]
         return value
+
+
+def default_render_jobs() -> int:
+    """Renders at once when `max_render_jobs` is not set: a quarter of the cores, at least 1."""
+    import os
+
+    return max(1, (os.cpu_count() or 1) // 4)
 
 
 @lru_cache(maxsize=1)

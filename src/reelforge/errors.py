@@ -13,7 +13,8 @@ ReelforgeError                 every error we raise on purpose; `str(e)` is one 
 ├── ConfigError                bad settings or a missing binary
 └── (server) UploadTooLarge, NotFound, RevisionConflict, NothingToUndo, NotAuthenticated,
     CsrfRejected, InvalidRequest (→ WebhookRefused, LimitExceeded), LoginThrottled, AssetInUse,
-    AssetDeleted, ShareRevoked, UploadTooLarge (→ BodyTooLarge), TooManyRequests: api/errors.py
+    AssetDeleted, ShareRevoked, UploadTooLarge (→ BodyTooLarge), TooManyRequests,
+    IdempotencyConflict: api/errors.py
     maps each to its HTTP status
 """
 
@@ -219,3 +220,9 @@ class TooManyRequests(ReelforgeError):
     def __init__(self, message: str, *, retry_after: int, field: str | None = None) -> None:
         super().__init__(message, field=field)
         self.retry_after = retry_after
+
+
+class IdempotencyConflict(ReelforgeError):
+    """An `Idempotency-Key` sent again with a different request."""
+
+    code = "idempotency_key_reused"

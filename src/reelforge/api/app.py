@@ -49,7 +49,7 @@ def create_app(
     data_dir: Path,
     database_url: str | None = None,
     max_upload_bytes: int | None = None,
-    max_render_jobs: int = 1,
+    max_render_jobs: int | None = None,
     lease_seconds: float = 15.0,
     web_dir: Path | None = None,
     webhook_policy: WebhookPolicy | None = None,
@@ -60,7 +60,7 @@ def create_app(
     The webhook policy and the login throttle come from the settings unless given, and so
     do the limits (`max_upload_bytes` overrides the setting of that name).
     """
-    from reelforge.config import get_settings
+    from reelforge.config import default_render_jobs, get_settings
 
     settings = get_settings()
     webhooks = webhook_policy or WebhookPolicy.from_settings(settings)
@@ -85,7 +85,12 @@ def create_app(
         db=db,
         media=media,
         data_dir=data_dir,
-        max_jobs=max_render_jobs,
+        max_jobs=max_render_jobs
+        if max_render_jobs is not None
+        else settings.max_render_jobs
+        if settings.max_render_jobs is not None
+        else default_render_jobs(),
+        max_running_per_user=limits.max_running_renders_per_user,
         lease_seconds=lease_seconds,
         job_view=renders.render_json,
         webhooks=webhooks,

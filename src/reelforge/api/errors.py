@@ -19,6 +19,7 @@ from reelforge.errors import (
     AssetDeleted,
     AssetInUse,
     CsrfRejected,
+    IdempotencyConflict,
     InvalidRequest,
     LoginThrottled,
     MediaError,
@@ -46,6 +47,7 @@ STATUS: tuple[tuple[type[ReelforgeError], int], ...] = (
     (ShareRevoked, 410),
     (LoginThrottled, 429),
     (TooManyRequests, 429),
+    (IdempotencyConflict, 422),
     (RevisionConflict, 409),
     (AssetInUse, 409),
     (AssetDeleted, 409),
@@ -75,6 +77,7 @@ HTTP_CODES = {
     413: "too_large",
     415: "unsupported_media_type",
     416: "range_not_satisfiable",
+    422: "unprocessable",
     429: "too_many_requests",
 }
 

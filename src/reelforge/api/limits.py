@@ -51,6 +51,8 @@ class Limits:
     max_render_seconds: float = 3600.0
     max_render_pixel_frames: int = 1920 * 1080 * 30 * 1800
     max_storage_bytes_per_user: int = 20 * 1024 * 1024 * 1024
+    max_queued_renders_per_user: int = 20
+    max_running_renders_per_user: int = 2
 
     @classmethod
     def from_settings(cls, settings: Settings, *, max_upload_bytes: int | None = None) -> Limits:
@@ -64,6 +66,8 @@ class Limits:
             max_render_seconds=settings.max_render_seconds,
             max_render_pixel_frames=settings.max_render_pixel_frames,
             max_storage_bytes_per_user=settings.max_storage_bytes_per_user,
+            max_queued_renders_per_user=settings.max_queued_renders_per_user,
+            max_running_renders_per_user=settings.max_running_renders_per_user,
         )
 
     # --- JSON bodies -------------------------------------------------------------------------

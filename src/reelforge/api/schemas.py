@@ -14,7 +14,7 @@ import datetime as dt
 from functools import cache
 from typing import Any, Literal
 
-from pydantic import AnyHttpUrl, BaseModel, ConfigDict, Field, create_model
+from pydantic import BaseModel, ConfigDict, Field, create_model
 from pydantic.alias_generators import to_camel
 
 from reelforge.spec import Project, Scene
@@ -172,7 +172,12 @@ class AssetPublic(ApiModel):
 
 class RenderCreate(ApiModel):
     preview: bool = False
-    webhook: AnyHttpUrl | None = None
+    webhook: str | None = Field(
+        default=None,
+        max_length=2048,
+        description="an http(s) URL that gets the final status, signed (see docs/webhooks.md); "
+        "a URL the server will not call is 400 `webhook_refused`",
+    )
 
 
 class RenderOutputs(ApiModel):
@@ -202,6 +207,9 @@ class RenderPublic(ApiModel):
     chunks_cached: int | None = None
     created_at: dt.datetime
     finished_at: dt.datetime | None
+    started_at: dt.datetime | None = Field(
+        default=None, description="when the render first started running (null while queued)"
+    )
 
 
 class ShareCreate(ApiModel):

@@ -19,7 +19,7 @@ def serve(
     database_url: str | None = None,
     max_upload_bytes: int | None = None,
     lease_seconds: float = 15.0,
-    max_render_jobs: int = 1,
+    max_render_jobs: int | None = None,
 ) -> None:
     """Serve the API and the web editor until interrupted.
 
@@ -61,7 +61,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--database-url")
     parser.add_argument("--max-upload-bytes", type=int, default=None)
     parser.add_argument("--lease-seconds", type=float, default=15.0)
-    parser.add_argument("--max-render-jobs", type=int, default=1)
+    parser.add_argument("--max-render-jobs", type=int, default=None)
     args = parser.parse_args(argv)
     serve(
         host=args.host,

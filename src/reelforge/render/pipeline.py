@@ -118,8 +118,9 @@ def resolve_project(
     resolver: AssetResolver,
     options: RenderOptions,
     narrator: Narrator | None = None,
+    cancel: threading.Event | None = None,
 ) -> Timeline:
-    """The timeline a render with these options would use."""
+    """The timeline a render with these options would use (`cancel` is checked per scene)."""
     cache = _cache_dir(options)
     return resolve_timeline(
         project,
@@ -128,6 +129,7 @@ def resolve_project(
         preview=options.preview,
         fit_speech=options.fit_speech,
         max_pixels=get_settings().max_image_pixels,
+        on_scene=(lambda _done, _total: _check(cancel)) if cancel is not None else None,
     )
 
 
@@ -150,7 +152,9 @@ def render_project(
     cache = _cache_dir(options)
     report = _Reporter(on_progress)
     report.emit("plan")
-    timeline = resolve_project(project, resolver=resolver, options=options, narrator=narrator)
+    timeline = resolve_project(
+        project, resolver=resolver, options=options, narrator=narrator, cancel=cancel
+    )
     settings = get_settings()
     chunk_seconds = (
         settings.chunk_seconds if options.chunk_seconds is None else options.chunk_seconds
