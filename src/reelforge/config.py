@@ -106,6 +106,14 @@ class Settings(BaseSettings):
         description="unfinished renders one user may have; past it 429 with Retry-After",
     )
 
+    api_requests_per_minute: int = Field(
+        default=1200,
+        ge=0,
+        description="API requests per user and minute in one server process (0: no limit); "
+        "past it 429 with Retry-After",
+    )
+    api_burst: int = Field(default=200, ge=1, description="requests a user may make at once")
+
     @field_validator("webhook_allowed_hosts", mode="before")
     @classmethod
     def _split_hosts(cls, value: object) -> object:

@@ -18,6 +18,7 @@ from reelforge.api import errors
 from reelforge.api.context import AppContext
 from reelforge.api.coordinator import RenderCoordinator
 from reelforge.api.limits import BodyLimitMiddleware, Limits
+from reelforge.api.ratelimit import RateLimiter
 from reelforge.api.routes import (
     assets,
     audio,
@@ -28,6 +29,7 @@ from reelforge.api.routes import (
     renders,
     scenes,
     timeline,
+    webhook_secret,
 )
 from reelforge.api.schemas import ErrorPublic, document_bodies
 from reelforge.api.webhooks import WebhookPolicy
@@ -76,6 +78,7 @@ def create_app(
     db.migrate(lock_dir=data_dir)
     with db.session() as session:
         share_key = server_key(session=session, name="share-links")
+        webhook_key = server_key(session=session, name="webhook-signing")
     media = MediaStore(
         data_dir / "media",
         max_upload_bytes=limits.max_upload_bytes,
@@ -91,6 +94,7 @@ def create_app(
         if settings.max_render_jobs is not None
         else default_render_jobs(),
         max_running_per_user=limits.max_running_renders_per_user,
+        webhook_key=webhook_key,
         lease_seconds=lease_seconds,
         job_view=renders.render_json,
         webhooks=webhooks,
@@ -104,6 +108,10 @@ def create_app(
         webhooks=webhooks,
         login_throttle=login_throttle,
         limits=limits,
+        webhook_key=webhook_key,
+        rate_limiter=RateLimiter(
+            per_minute=settings.api_requests_per_minute, burst=settings.api_burst
+        ),
     )
 
     @contextlib.asynccontextmanager
@@ -125,6 +133,7 @@ def create_app(
     for module in (health, auth, projects, scenes, audio, assets, renders, frames, timeline):
         app.include_router(module.router, prefix="/api")
     app.include_router(renders.shared_router, prefix="/api")
+    app.include_router(webhook_secret.router, prefix="/api")
     errors.install(app)
     app.add_middleware(BodyLimitMiddleware, limits=lambda: context.limits)
     app.openapi = lambda: _openapi(app)  # type: ignore[method-assign]

@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from reelforge.api.limits import Limits
+from reelforge.api.ratelimit import RateLimiter
 from reelforge.api.webhooks import WebhookPolicy
 from reelforge.store.db import Database
 from reelforge.store.media import MediaStore
@@ -27,6 +28,8 @@ class AppContext:
     webhooks: WebhookPolicy = field(default_factory=WebhookPolicy)
     login_throttle: ThrottlePolicy = field(default_factory=ThrottlePolicy)
     limits: Limits = field(default_factory=Limits)
+    rate_limiter: RateLimiter = field(default_factory=RateLimiter)
+    webhook_key: bytes = b""  # the server key each user's webhook signing secret derives from
     # Still frames render in request threads; this bounds how many run at once.
     still_slots: threading.BoundedSemaphore = field(
         default_factory=lambda: threading.BoundedSemaphore(2)

@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Any
 
 import httpx
 
-from reelforge.api.webhooks import WebhookPolicy
+from reelforge.api.webhooks import WebhookPolicy, user_secret
 from reelforge.errors import ReelforgeError, RenderCancelled, WebhookRefused
 from reelforge.spec import parse_project
 from reelforge.store import render_jobs
@@ -57,12 +57,14 @@ class RenderCoordinator:
         job_view: Callable[[RenderJob], dict[str, Any]],
         webhooks: WebhookPolicy | None = None,
         max_running_per_user: int | None = None,
+        webhook_key: bytes | None = None,
     ) -> None:
         self.db = db
         self.media = media
         self.data_dir = data_dir
         self.max_jobs = max_jobs
         self.max_running_per_user = max_running_per_user
+        self.webhook_key = webhook_key
         self.lease = dt.timedelta(seconds=lease_seconds)
         self.poll_seconds = poll_seconds
         self.worker = f"{uuid.uuid4().hex[:12]}"
@@ -225,9 +227,10 @@ class RenderCoordinator:
     def _send_webhook(self, job: RenderJob) -> None:
         assert job.webhook is not None
         payload = {"event": "render.finished", "render": self._job_view(job)}
+        secret = user_secret(self.webhook_key, job.owner_id) if self.webhook_key else None
         for attempt in range(WEBHOOK_ATTEMPTS):
             try:  # checked again at each try: the host may resolve elsewhere by now
-                response = self.webhooks.post(job.webhook, payload, timeout=10.0)
+                response = self.webhooks.post(job.webhook, payload, timeout=10.0, secret=secret)
                 if response.status_code < 500:
                     break
             except WebhookRefused as exc:

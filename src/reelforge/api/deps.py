@@ -53,13 +53,16 @@ def get_current_user(request: Request, context: ContextDep) -> AuthUser:
     scheme, _, secret = authorization.partition(" ")
     with context.db.session() as session:
         if scheme.lower() == "bearer" and secret.strip():
-            return users.authenticate(session=session, secret=secret.strip(), kind="token")
+            user = users.authenticate(session=session, secret=secret.strip(), kind="token")
+            context.rate_limiter.hit(user.id)
+            return user
         cookie = request.cookies.get(SESSION_COOKIE)
         if not cookie:
             raise NotAuthenticated("sign in, or send Authorization: Bearer <token>")
         user = users.authenticate(session=session, secret=cookie, kind="session")
     if request.method not in SAFE_METHODS:
         check_same_origin(request)
+    context.rate_limiter.hit(user.id)
     return user
 
 

@@ -257,3 +257,10 @@ def document_bodies() -> dict[str, type[BaseModel]]:
         "patchSceneProductOverlay": partial(ProductOverlay, "ProductOverlayUpdate"),
         "patchMusic": partial(Music, "MusicUpdate"),
     }
+
+
+class WebhookSecretPublic(ApiModel):
+    """A user's webhook signing secret and the header its signatures come in."""
+
+    secret: str
+    header: str
