@@ -114,7 +114,13 @@ class Settings(BaseSettings):
     )
     api_burst: int = Field(default=200, ge=1, description="requests a user may make at once")
 
-    @field_validator("webhook_allowed_hosts", mode="before")
+    trusted_proxies: Annotated[list[str], NoDecode] = Field(
+        default_factory=list,
+        description="addresses/CIDRs of reverse proxies whose X-Forwarded-For names the client "
+        "(for the per-address login limit); none by default, so the header is ignored",
+    )
+
+    @field_validator("webhook_allowed_hosts", "trusted_proxies", mode="before")
     @classmethod
     def _split_hosts(cls, value: object) -> object:
         if isinstance(value, str):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import ipaddress
 from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
@@ -109,6 +110,10 @@ def create_app(
         login_throttle=login_throttle,
         limits=limits,
         webhook_key=webhook_key,
+        trusted_proxies=tuple(
+            ipaddress.ip_network(entry.strip("[]"), strict=False)
+            for entry in settings.trusted_proxies
+        ),
         rate_limiter=RateLimiter(
             per_minute=settings.api_requests_per_minute, burst=settings.api_burst
         ),

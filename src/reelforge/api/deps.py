@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import ipaddress
 import json
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -14,6 +15,7 @@ from sqlalchemy.orm import Session
 from reelforge.api.context import AppContext
 from reelforge.api.limits import Limits
 from reelforge.api.schemas import ProjectPublic
+from reelforge.api.webhooks import IPNetwork
 from reelforge.errors import CsrfRejected, InvalidRequest, NotAuthenticated
 from reelforge.spec import Project as ProjectDocument
 from reelforge.store import assets, projects, users
@@ -78,6 +80,36 @@ def check_same_origin(request: Request) -> None:
 
 
 CurrentUser = Annotated[AuthUser, Depends(get_current_user)]
+
+
+def client_address(request: Request, trusted_proxies: tuple[IPNetwork, ...]) -> str | None:
+    """The client's address: the peer's, unless the peer is a configured proxy
+    (`REELFORGE_TRUSTED_PROXIES`, none by default); then the right-most address of
+    `X-Forwarded-For` that is not itself a trusted proxy."""
+    peer = request.client.host if request.client else None
+    if peer is None or not trusted_proxies or not _in(peer, trusted_proxies):
+        return peer
+    hops = [h.strip() for h in ",".join(request.headers.getlist("x-forwarded-for")).split(",")]
+    for hop in reversed([h for h in hops if h]):
+        if not _in(hop, trusted_proxies):
+            return hop if _is_address(hop) else peer
+    return peer
+
+
+def _in(address: str, networks: tuple[IPNetwork, ...]) -> bool:
+    try:
+        ip = ipaddress.ip_address(address)
+    except ValueError:
+        return False
+    return any(ip in network for network in networks)
+
+
+def _is_address(value: str) -> bool:
+    try:
+        ipaddress.ip_address(value)
+    except ValueError:
+        return False
+    return True
 
 
 def get_if_match(if_match: Annotated[str | None, Header()] = None) -> int | None:

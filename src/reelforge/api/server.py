@@ -49,7 +49,17 @@ def serve(
             f"  http://{shown_host}:{port}/api/auth/signin/{link_secret}",
             flush=True,
         )
-    uvicorn.run(app, host=host, port=port, log_level="warning", timeout_graceful_shutdown=5)
+    uvicorn.run(
+        app,
+        host=host,
+        port=port,
+        log_level="warning",
+        timeout_graceful_shutdown=5,
+        # The app decides whom to believe about client addresses (REELFORGE_TRUSTED_PROXIES);
+        # uvicorn's default would take X-Forwarded-For from any loopback peer.
+        proxy_headers=False,
+        timeout_keep_alive=5,  # an idle kept-alive connection is closed after 5 s
+    )
 
 
 def main(argv: list[str] | None = None) -> None:
