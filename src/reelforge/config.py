@@ -120,6 +120,20 @@ class Settings(BaseSettings):
         "(for the per-address login limit); none by default, so the header is ignored",
     )
 
+    render_retention_days: float | None = Field(
+        default=None,
+        gt=0,
+        description="remove render outputs this many days after the render finished "
+        "(unset: keep them); share links of removed outputs stop working",
+    )
+
+    header_timeout_seconds: float = Field(
+        default=10.0, gt=0, description="a request's headers must arrive within this time"
+    )
+    keep_alive_seconds: float = Field(
+        default=5.0, gt=0, description="an idle kept-alive connection is closed after this"
+    )
+
     @field_validator("webhook_allowed_hosts", "trusted_proxies", mode="before")
     @classmethod
     def _split_hosts(cls, value: object) -> object:

@@ -34,6 +34,8 @@ LIMITS = {
     "REELFORGE_MAX_RENDER_SECONDS": "60",
     "REELFORGE_MAX_RENDER_PIXEL_FRAMES": str(640 * 360 * 24 * 30),
     "REELFORGE_MAX_STORAGE_BYTES_PER_USER": "150000",
+    "REELFORGE_HEADER_TIMEOUT_SECONDS": "1",
+    "REELFORGE_KEEP_ALIVE_SECONDS": "1",
 }
 
 
@@ -238,3 +240,29 @@ def test_30_mb_streamed_body_keeps_memory_bounded(limited: tuple[ServerProcess, 
     assert response.startswith(b"HTTP/1.1 413"), response[:200]
     assert sent < 30 * 1024 * 1024  # it did not wait for the whole body
     assert peak - before < 20 * 1024, (before, peak)  # KiB
+
+
+@pytest.mark.parametrize("sent", [b"", b"GET /api/health HTTP/1.1\r\nHost: x\r\nX-Slow: "])
+def test_slow_headers_and_idle_connections_are_closed(
+    limited: tuple[ServerProcess, str], sent: bytes
+) -> None:
+    """Nothing, or headers that never end: the server hangs up after the header timeout
+    (1 s here) instead of holding the connection."""
+    server, _ = limited
+    with socket.create_connection(("127.0.0.1", server.port), timeout=10) as sock:
+        sock.sendall(sent)
+        began = time.monotonic()
+        assert sock.recv(1024) == b""  # closed by the server, without an answer
+        assert time.monotonic() - began < 8
+
+
+def test_a_kept_alive_connection_is_closed_when_idle(limited: tuple[ServerProcess, str]) -> None:
+    server, _ = limited
+    with socket.create_connection(("127.0.0.1", server.port), timeout=10) as sock:
+        sock.sendall(b"GET /api/health HTTP/1.1\r\nHost: x\r\n\r\n")
+        began = time.monotonic()
+        received = b""
+        while chunk := sock.recv(65536):  # the answer, then the server hangs up
+            received += chunk
+        assert received.startswith(b"HTTP/1.1 200") and received.endswith(b"}")
+        assert time.monotonic() - began < 8

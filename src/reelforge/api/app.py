@@ -18,6 +18,7 @@ from reelforge import __version__
 from reelforge.api import errors
 from reelforge.api.context import AppContext
 from reelforge.api.coordinator import RenderCoordinator
+from reelforge.api.http import SecurityHeadersMiddleware
 from reelforge.api.limits import BodyLimitMiddleware, Limits
 from reelforge.api.ratelimit import RateLimiter
 from reelforge.api.routes import (
@@ -141,6 +142,7 @@ def create_app(
     app.include_router(webhook_secret.router, prefix="/api")
     errors.install(app)
     app.add_middleware(BodyLimitMiddleware, limits=lambda: context.limits)
+    app.add_middleware(SecurityHeadersMiddleware)
     app.openapi = lambda: _openapi(app)  # type: ignore[method-assign]
     web = web_dir if web_dir is not None else default_web_dir()
     if web.is_dir():

@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING, Any
 
 import httpx
 
+from reelforge.api.lifecycle import sweep_expired
 from reelforge.api.webhooks import WebhookPolicy, user_secret
 from reelforge.errors import ReelforgeError, RenderCancelled, WebhookRefused
 from reelforge.spec import parse_project
@@ -35,6 +36,7 @@ if TYPE_CHECKING:
 logger = logging.getLogger("reelforge.api.renders")
 
 PROGRESS_INTERVAL = 0.25  # seconds between progress writes while a phase runs
+SWEEP_SECONDS = 60.0  # how often expired render outputs are looked for
 CANCEL_POLL_SECONDS = 0.5  # how often a running job reads its cancel flag
 # A cancelled job whose renderer has not stopped after this long (one long step of speech
 # synthesis, say) is recorded as cancelled anyway; the step's result is thrown away.
@@ -58,6 +60,7 @@ class RenderCoordinator:
         webhooks: WebhookPolicy | None = None,
         max_running_per_user: int | None = None,
         webhook_key: bytes | None = None,
+        retention: dt.timedelta | None = None,
     ) -> None:
         self.db = db
         self.media = media
@@ -65,6 +68,8 @@ class RenderCoordinator:
         self.max_jobs = max_jobs
         self.max_running_per_user = max_running_per_user
         self.webhook_key = webhook_key
+        self.retention = retention
+        self._next_sweep = 0.0
         self.lease = dt.timedelta(seconds=lease_seconds)
         self.poll_seconds = poll_seconds
         self.worker = f"{uuid.uuid4().hex[:12]}"
@@ -114,10 +119,18 @@ class RenderCoordinator:
             try:
                 self._take_jobs()
                 self._resend_webhooks()
+                self._sweep()
             except Exception:
                 logger.exception("render coordinator: cannot take jobs")
             self._wake.wait(self.poll_seconds)
             self._wake.clear()
+
+    def _sweep(self) -> None:
+        """Remove expired render outputs (at most once a minute)."""
+        if self.retention is None or time.monotonic() < self._next_sweep:
+            return
+        self._next_sweep = time.monotonic() + SWEEP_SECONDS
+        sweep_expired(db=self.db, renders_dir=self.data_dir / "renders", retention=self.retention)
 
     def _take_jobs(self) -> None:
         while len(self._running) < self.max_jobs and not self._stopping.is_set():

@@ -28,6 +28,10 @@ def serve(
     """
     import uvicorn
 
+    from reelforge.api.http import header_timeout_protocol
+    from reelforge.config import get_settings
+
+    settings = get_settings()
     data_dir.mkdir(parents=True, exist_ok=True)
     app = create_app(
         data_dir=data_dir,
@@ -58,7 +62,8 @@ def serve(
         # The app decides whom to believe about client addresses (REELFORGE_TRUSTED_PROXIES);
         # uvicorn's default would take X-Forwarded-For from any loopback peer.
         proxy_headers=False,
-        timeout_keep_alive=5,  # an idle kept-alive connection is closed after 5 s
+        timeout_keep_alive=max(1, round(settings.keep_alive_seconds)),
+        http=header_timeout_protocol(settings.header_timeout_seconds),
     )
 
 

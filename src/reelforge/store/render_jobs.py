@@ -409,3 +409,45 @@ def _finish(
     job.lease_expires_at = None
     job.finished_at = now
     job.updated_at = now
+
+
+def remove_project_renders(*, session: Session, owner_id: str, project_id: str) -> list[str]:
+    """The project is gone: its finished renders are deleted (so their share links answer 404)
+    and its unfinished ones cancelled. Returns the ids whose output folders to remove."""
+    with write_transaction(session):
+        jobs = session.scalars(
+            select(RenderJob)
+            .where(RenderJob.owner_id == owner_id, RenderJob.project_id == project_id)
+            .with_for_update()
+        ).all()
+        for job in jobs:
+            if job.status in FINISHED:
+                session.delete(job)
+            else:
+                job.cancel_requested = True
+                job.share_generation += 1
+                job.updated_at = utcnow()
+    return [job.id for job in jobs]
+
+
+def expire_outputs(*, session: Session, finished_before: dt.datetime) -> list[str]:
+    """Renders finished before the cut-off lose their outputs (the retention setting): their
+    rows stay, without files, and their share links stop working. Returns their ids."""
+    with write_transaction(session):
+        jobs = session.scalars(
+            select(RenderJob)
+            .where(
+                RenderJob.status.in_(FINISHED),
+                RenderJob.finished_at < finished_before,
+                RenderJob.result.is_not(None),
+            )
+            .with_for_update()
+        ).all()
+        expired = []
+        for job in jobs:
+            if (job.result or {}).get("files"):
+                job.result = {**(job.result or {}), "files": {}, "expired": True}
+                job.share_generation += 1
+                job.updated_at = utcnow()
+                expired.append(job.id)
+    return expired

@@ -14,6 +14,7 @@ from reelforge.api.deps import (
     document_check,
     project_public,
 )
+from reelforge.api.lifecycle import remove_render_outputs
 from reelforge.api.schemas import HistoryPublic, ProjectPublic, ProjectSummary
 from reelforge.errors import InvalidRequest
 from reelforge.spec.script import project_from_script
@@ -76,14 +77,16 @@ def patch_project(project_id: str, body: JsonObject, editor: EditorDep) -> Proje
 
 @router.delete("/{project_id}", operation_id="deleteProject", status_code=204)
 def delete_project(
-    project_id: str, session: SessionDep, user: CurrentUser, if_match: IfMatch
+    project_id: str, session: SessionDep, user: CurrentUser, if_match: IfMatch, context: ContextDep
 ) -> Response:
+    """Delete the project, its renders and their outputs (share links stop working)."""
     projects.delete_project(
         session=session, owner_id=user.id, project_id=project_id, if_match=if_match
     )
-    render_jobs.cancel_unfinished_of_project(
+    removed = render_jobs.remove_project_renders(
         session=session, owner_id=user.id, project_id=project_id
     )
+    remove_render_outputs(context.renders_dir, removed)
     return Response(status_code=204)
 
 

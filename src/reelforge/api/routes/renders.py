@@ -44,7 +44,7 @@ def render_public(job: RenderJob) -> RenderPublic:
     if job.error_code:
         error = {"code": job.error_code, "message": job.error_message or ""}
     outputs = None
-    if job.status == "succeeded":
+    if job.status == "succeeded" and result.get("files"):  # none once past retention
         outputs = {name: f"/api/renders/{job.id}/{suffix}" for name, (suffix, _) in FILES.items()}
     return RenderPublic.model_validate(
         {
