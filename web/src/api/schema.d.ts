@@ -134,7 +134,8 @@ export interface paths {
         };
         /**
          * Redeem Sign In Link
-         * @description The one-time sign-in link printed on first start: sets the cookie, opens the editor.
+         * @description The one-time sign-in link printed on first start (or by `reelforge user link NAME`):
+         *     sets the cookie, opens the editor. A used or expired link shows a plain page (410).
          */
         get: operations["redeemSignInLink"];
         put?: never;
@@ -248,7 +249,10 @@ export interface paths {
         get: operations["getProject"];
         put?: never;
         post?: never;
-        /** Delete Project */
+        /**
+         * Delete Project
+         * @description Delete the project, its renders and their outputs (share links stop working).
+         */
         delete: operations["deleteProject"];
         options?: never;
         head?: never;
@@ -373,8 +377,11 @@ export interface paths {
          * @description Queue a render of the project as it is now; returns at once with the job.
          *
          *     A `webhook` must be http(s) and resolve to public addresses (unless the server allows
-         *     more); it is checked again when it is called. 409 `asset_deleted`, naming the field, if
-         *     the document names an asset that was deleted.
+         *     more); it is checked again when it is called; any other URL is 400 `webhook_refused`.
+         *     409 `asset_deleted`, naming the field, if the document names an asset that was deleted.
+         *     400 `limit_exceeded` past the server's render limits; 429 (with `Retry-After`) when the
+         *     user's queue is full. A retry with the same `Idempotency-Key` and body gets the same job
+         *     (with `Idempotent-Replayed: true`).
          */
         post: operations["startRender"];
         delete?: never;
@@ -540,7 +547,7 @@ export interface paths {
         post?: never;
         /**
          * Cancel Render
-         * @description Cancel: a queued job stops at once, a running one within moments.
+         * @description Cancel: a queued job stops at once, a running one within 2 seconds, in every phase.
          */
         delete: operations["cancelRender"];
         options?: never;
@@ -719,6 +726,27 @@ export interface paths {
         };
         /** Get Voice Sample */
         get: operations["getVoiceSample"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/webhooks/secret": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get Webhook Secret
+         * @description The secret that signs this user's webhook calls: each call carries
+         *     `Reelforge-Signature: t=<unix time>,v1=<hex HMAC-SHA256 of "<t>." + raw body>`.
+         */
+        get: operations["getWebhookSecret"];
         put?: never;
         post?: never;
         delete?: never;
@@ -1265,7 +1293,10 @@ export interface components {
              * @default false
              */
             preview: boolean;
-            /** Webhook */
+            /**
+             * Webhook
+             * @description an http(s) URL that gets the final status, signed (see docs/webhooks.md); a URL the server will not call is 400 `webhook_refused`
+             */
             webhook?: string | null;
         };
         /** RenderOutputs */
@@ -1318,6 +1349,11 @@ export interface components {
             projectId: string;
             /** Projectrevision */
             projectRevision: number;
+            /**
+             * Startedat
+             * @description when the render first started running (null while queued)
+             */
+            startedAt?: string | null;
             /**
              * Status
              * @enum {string}
@@ -1613,6 +1649,16 @@ export interface components {
              * @default null
              */
             speed: number | null;
+        };
+        /**
+         * WebhookSecretPublic
+         * @description A user's webhook signing secret and the header its signatures come in.
+         */
+        WebhookSecretPublic: {
+            /** Header */
+            header: string;
+            /** Secret */
+            secret: string;
         };
     };
     responses: never;
@@ -1912,6 +1958,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content?: never;
+            };
+            /** @description used or expired link */
+            410: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/html": unknown;
+                };
             };
         };
     };
@@ -2396,7 +2451,10 @@ export interface operations {
     startRender: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description the same key with the same body returns the job the first request made (for 24 hours and beyond); with another body, 422 `idempotency_key_reused` */
+                "Idempotency-Key"?: string | null;
+            };
             path: {
                 project_id: string;
             };
@@ -3081,6 +3139,35 @@ export interface operations {
                 };
                 content: {
                     "audio/wav": unknown;
+                };
+            };
+        };
+    };
+    getWebhookSecret: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description an error */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorPublic"];
+                };
+            };
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WebhookSecretPublic"];
                 };
             };
         };
