@@ -44,8 +44,8 @@ def document(index: int) -> dict[str, object]:
     scenes = [
         {
             "id": f"s{i}",
-            "narration": f"Scene {i} of soak project {index}.",
-            "duration": 2,
+            "narration": f"Scene {i}.",
+            "duration": 3,
             "visual": {"type": "gradient", "colors": ["#0F172A", "#0EA5E9"]},
             "title": {"text": f"Scene {i}"},
         }
@@ -64,6 +64,7 @@ class Figures:
     def __init__(self) -> None:
         self.latencies: dict[str, list[float]] = defaultdict(list)
         self.errors: dict[str, int] = defaultdict(int)
+        self.examples: dict[str, str] = {}
         self.renders_done = 0
 
 
@@ -81,6 +82,7 @@ async def client_loop(base: str, token: str, index: int, deadline: float, figure
             figures.latencies[kind].append(time.perf_counter() - began)
             if response.status_code >= 400:
                 figures.errors[f"{kind}: {response.status_code}"] += 1
+                figures.examples.setdefault(f"{kind}: {response.status_code}", response.text[:200])
             return response
 
         created = await call("create", "POST", "/api/projects", json={"document": document(index)})
@@ -100,7 +102,7 @@ async def client_loop(base: str, token: str, index: int, deadline: float, figure
             )
             order = [f"s{(i + n) % 3}" for i in range(3)]
             await call("edit", "PUT", f"{url}/scene-order", json={"sceneIds": order})
-            await call("still", "GET", f"{url}/frame", params={"t": (n * 0.37) % 6})
+            await call("still", "GET", f"{url}/frame", params={"t": (n * 0.37) % 9})
             if render is not None:
                 state = await call("poll", "GET", f"/api/renders/{render}")
                 if state is not None and state.json().get("status") in (
@@ -110,6 +112,9 @@ async def client_loop(base: str, token: str, index: int, deadline: float, figure
                 ):
                     if state.json()["status"] != "succeeded":
                         figures.errors[f"render: {state.json()['status']}"] += 1
+                        figures.examples.setdefault(
+                            f"render: {state.json()['status']}", str(state.json().get("error"))
+                        )
                     figures.renders_done += 1
                     render = None
             if render is None and n % 4 == 0:
@@ -143,6 +148,8 @@ async def run(base: str, token: str, pid: int, clients: int, minutes: float) -> 
         )
     print(f"renders finished: {figures.renders_done}")
     print(f"errors: {dict(figures.errors) or 'none'}")
+    for kind, example in figures.examples.items():
+        print(f"  e.g. {kind}: {example}")
     print("server memory (RSS, MiB) over time:")
     print("  " + "  ".join(f"{t:.0f}s:{m:.0f}" for t, m in memory))
     settled = [m for t, m in memory if t >= min(60.0, minutes * 60 / 3)]

@@ -134,6 +134,13 @@ class Settings(BaseSettings):
         default=5.0, gt=0, description="an idle kept-alive connection is closed after this"
     )
 
+    chunk_cache_max_bytes: int | None = Field(
+        default=50 * 1024**3,
+        ge=0,
+        description="size budget of the server's chunk cache (least recently used chunks are "
+        "removed first, never one a running render uses); unset: unbounded",
+    )
+
     @field_validator("webhook_allowed_hosts", "trusted_proxies", mode="before")
     @classmethod
     def _split_hosts(cls, value: object) -> object:

@@ -26,6 +26,7 @@ from reelforge.errors import ReelforgeError, RenderCancelled, WebhookRefused
 from reelforge.spec import parse_project
 from reelforge.store import render_jobs
 from reelforge.store.assets import OwnerAssetResolver
+from reelforge.store.chunk_cache import Pruned, enforce_budget
 from reelforge.store.db import Database
 from reelforge.store.media import MediaStore
 from reelforge.store.models import RenderJob, utcnow
@@ -61,6 +62,7 @@ class RenderCoordinator:
         max_running_per_user: int | None = None,
         webhook_key: bytes | None = None,
         retention: dt.timedelta | None = None,
+        chunk_cache_bytes: int | None = None,
     ) -> None:
         self.db = db
         self.media = media
@@ -69,6 +71,7 @@ class RenderCoordinator:
         self.max_running_per_user = max_running_per_user
         self.webhook_key = webhook_key
         self.retention = retention
+        self.chunk_cache_bytes = chunk_cache_bytes
         self._next_sweep = 0.0
         self.lease = dt.timedelta(seconds=lease_seconds)
         self.poll_seconds = poll_seconds
@@ -126,11 +129,29 @@ class RenderCoordinator:
             self._wake.clear()
 
     def _sweep(self) -> None:
-        """Remove expired render outputs (at most once a minute)."""
-        if self.retention is None or time.monotonic() < self._next_sweep:
+        """Remove expired render outputs and keep the chunk cache in its budget (at most once
+        a minute)."""
+        if time.monotonic() < self._next_sweep:
             return
         self._next_sweep = time.monotonic() + SWEEP_SECONDS
-        sweep_expired(db=self.db, renders_dir=self.data_dir / "renders", retention=self.retention)
+        if self.retention is not None:
+            sweep_expired(
+                db=self.db, renders_dir=self.data_dir / "renders", retention=self.retention
+            )
+        if self.chunk_cache_bytes is not None:
+            self.prune_chunk_cache()
+
+    def prune_chunk_cache(self) -> Pruned:
+        """Bring the chunk cache within its budget, keeping every chunk a running render uses."""
+        assert self.chunk_cache_bytes is not None
+        with self.db.session() as session:
+            oldest = render_jobs.oldest_running_start(session=session)
+        protect_since = oldest.timestamp() if oldest is not None else time.time()
+        return enforce_budget(
+            self.data_dir / "cache",
+            budget_bytes=self.chunk_cache_bytes,
+            protect_since=protect_since,
+        )
 
     def _take_jobs(self) -> None:
         while len(self._running) < self.max_jobs and not self._stopping.is_set():

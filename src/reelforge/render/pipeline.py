@@ -162,6 +162,7 @@ def render_project(
     encoder = Encoder.for_render(preview=options.preview, lossless=options.lossless)
     chunks = plan_chunks(timeline, chunk_seconds=chunk_seconds, encoder=encoder)
     store = ChunkStore(cache)
+    store.mark_used([c.key for c in chunks])  # before deciding: a budget pass then keeps them
     todo = [c for c in chunks if not store.has(c.key)]
     report.total, report.cached = len(chunks), len(chunks) - len(todo)
     report.done = report.cached

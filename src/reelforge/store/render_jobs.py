@@ -451,3 +451,12 @@ def expire_outputs(*, session: Session, finished_before: dt.datetime) -> list[st
                 job.updated_at = utcnow()
                 expired.append(job.id)
     return expired
+
+
+def oldest_running_start(*, session: Session) -> dt.datetime | None:
+    """When the longest-running of the running renders (in any process) started."""
+    started = session.scalar(
+        select(func.min(RenderJob.started_at)).where(RenderJob.status == "running")
+    )
+    session.rollback()
+    return _aware(started)
