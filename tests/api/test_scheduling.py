@@ -96,10 +96,16 @@ def test_another_users_render_starts_within_one_job_slot(shared: Shared) -> None
         _wait(shared.alice, job["id"], _finished)
 
 
-@pytest.mark.parametrize("phase", ["plan", "render"])
+@pytest.mark.parametrize("phase", ["plan", "audio", "render"])
 def test_cancel_takes_effect_within_2_s(shared: Shared, phase: str) -> None:
-    """Planning (speech for many narrated scenes) and chunk rendering both stop in time."""
-    if phase == "plan":
+    """Planning (speech for many narrated scenes), the soundtrack (two minutes of generated
+    music) and chunk rendering all stop in time."""
+    if phase == "audio":
+        document = sample_document(
+            music={"enabled": True, "style": "cinematic", "seed": 11},
+            scenes=[{"id": f"s{i}", "duration": 15} for i in range(8)],
+        )
+    elif phase == "plan":
         scenes = [
             {"id": f"s{i}", "narration": f"Scene number {i} of a long story, told slowly."}
             for i in range(60)
@@ -112,9 +118,10 @@ def test_cancel_takes_effect_within_2_s(shared: Shared, phase: str) -> None:
         )
     project = create_project(shared.alice, document)
     job = shared.alice.post(
-        f"/api/projects/{project['id']}/renders", json={"preview": phase == "plan"}
+        f"/api/projects/{project['id']}/renders", json={"preview": phase != "render"}
     ).json()
-    _wait(shared.alice, job["id"], lambda j: j["phase"] == phase or _finished(j))
+    at = _wait(shared.alice, job["id"], lambda j: j["phase"] == phase or _finished(j))
+    assert at["phase"] == phase, at  # cancelled in the phase under test
     asked = time.monotonic()
     response = shared.alice.delete(f"/api/renders/{job['id']}")
     assert response.status_code == 200
