@@ -65,6 +65,10 @@ def _parser() -> argparse.ArgumentParser:
     ua = usub.add_parser("add", help="create a user and print an API token")
     ua.add_argument("name")
     ua.add_argument("--data-dir", type=Path, default=Path("reelforge-data"))
+    ul = usub.add_parser("link", help="print a new one-time sign-in link for a user")
+    ul.add_argument("name")
+    ul.add_argument("--data-dir", type=Path, default=Path("reelforge-data"))
+    ul.add_argument("--url", default="http://127.0.0.1:8000", help="the server's address")
     return p
 
 
@@ -129,6 +133,12 @@ def _dispatch(args: argparse.Namespace) -> int:
         from reelforge.api.server import serve
 
         serve(host=args.host, port=args.port, data_dir=args.data_dir)
+        return 0
+    if args.command == "user" and args.user_command == "link":
+        from reelforge.store.users import issue_link
+
+        secret = issue_link(data_dir=args.data_dir, name=args.name)
+        print(f"{args.url.rstrip('/')}/api/auth/signin/{secret}  (one use, valid 24 hours)")
         return 0
     if args.command == "user":
         from reelforge.store.users import add_user

@@ -13,8 +13,10 @@ ReelforgeError                 every error we raise on purpose; `str(e)` is one 
 ├── ConfigError                bad settings or a missing binary
 ├── OutputError                an output whose format (extension) is unknown, or named twice
 └── (server) UploadTooLarge, NotFound, RevisionConflict, NothingToUndo, NotAuthenticated,
-    CsrfRejected, InvalidRequest (→ WebhookRefused), LoginThrottled, AssetInUse, AssetDeleted,
-    ShareRevoked: api/errors.py maps each to its HTTP status
+    CsrfRejected, InvalidRequest (→ WebhookRefused, LimitExceeded), LoginThrottled, AssetInUse,
+    AssetDeleted, ShareRevoked, UploadTooLarge (→ BodyTooLarge), TooManyRequests,
+    IdempotencyConflict: api/errors.py
+    maps each to its HTTP status
 """
 
 from __future__ import annotations
@@ -210,3 +212,32 @@ def new_error_id() -> str:
     import uuid
 
     return uuid.uuid4().hex[:12]
+
+
+class LimitExceeded(InvalidRequest):
+    """A request past one of the server's limits (`config.Settings.max_*`); the message names
+    the limit and its setting."""
+
+    code = "limit_exceeded"
+
+
+class BodyTooLarge(UploadTooLarge):
+    """A request body (or an upload) larger than the server accepts, or a user's storage full."""
+
+    code = "body_too_large"
+
+
+class TooManyRequests(ReelforgeError):
+    """Too many requests or render jobs for now; `retry_after` in seconds."""
+
+    code = "too_many_requests"
+
+    def __init__(self, message: str, *, retry_after: int, field: str | None = None) -> None:
+        super().__init__(message, field=field)
+        self.retry_after = retry_after
+
+
+class IdempotencyConflict(ReelforgeError):
+    """An `Idempotency-Key` sent again with a different request."""
+
+    code = "idempotency_key_reused"

@@ -209,8 +209,10 @@ def deployment(
 ) -> Iterator[Deployment]:
     database_url = request.getfixturevalue("postgres_url") if request.param == "postgres" else None
     data_dir = tmp_path_factory.mktemp(f"server-{request.param}")
-    # The webhook tests call a receiver on this machine, which the default settings refuse.
-    server = ServerProcess(data_dir, database_url, env={"REELFORGE_WEBHOOK_ALLOW_PRIVATE": "true"})
+    # The webhook tests call a receiver on this machine, which the default settings refuse; the
+    # login tests play clients at many addresses through X-Forwarded-For from a trusted proxy.
+    env = {"REELFORGE_WEBHOOK_ALLOW_PRIVATE": "true", "REELFORGE_TRUSTED_PROXIES": "127.0.0.1"}
+    server = ServerProcess(data_dir, database_url, env=env)
     server.start()
     try:
         tokens = [
@@ -230,6 +232,7 @@ def second_server(deployment: Deployment) -> Iterator[ServerProcess]:
     env = {
         "REELFORGE_WEBHOOK_ALLOW_PRIVATE": "false",
         "REELFORGE_WEBHOOK_ALLOWED_HOSTS": "127.0.0.2/32",
+        "REELFORGE_TRUSTED_PROXIES": "127.0.0.1",
     }
     server = ServerProcess(
         deployment.server.data_dir, deployment.server.database_url, env=env, max_render_jobs=0

@@ -63,7 +63,8 @@ def test_first_start_prints_a_one_time_sign_in_link(tmp_path: Path) -> None:
             assert me.status_code == 200 and me.json() == {**me.json(), "name": "owner"}
             assert me.json()["isOwner"] is True
         with server.client() as other:
-            assert_error(other.get(match.group(1)), 401)  # one time only
+            used = other.get(match.group(1))  # one time only: a plain page, not JSON
+            assert used.status_code == 410 and used.headers["content-type"].startswith("text/html")
     finally:
         server.stop()
     restarted = ServerProcess(tmp_path).start()  # not empty any more: no new link
@@ -132,8 +133,8 @@ def new_user(deployment: Deployment) -> str:
 
 
 def log_in(client: httpx.Client, name: str, password: str, address: str) -> httpx.Response:
-    # The servers trust X-Forwarded-For from 127.0.0.1 (uvicorn's default), which lets each test
-    # sign in from addresses of its own.
+    # The shared servers trust X-Forwarded-For from 127.0.0.1 (REELFORGE_TRUSTED_PROXIES), which
+    # lets each test sign in from addresses of its own.
     return client.post(
         "/api/auth/login",
         json={"username": name, "password": password},

@@ -223,13 +223,19 @@ def test_webhook_gets_the_final_status(api: httpx.Client) -> None:
 
 
 @pytest.mark.parametrize(
-    ("body", "field"),
-    [({"preview": "maybe"}, "preview"), ({"webhook": "ftp://x"}, "webhook"), ({"x": 1}, "x")],
+    ("body", "status", "field"),
+    [
+        ({"preview": "maybe"}, 422, "preview"),
+        ({"webhook": "ftp://x"}, 400, "webhook"),  # every refused URL: 400 webhook_refused
+        ({"x": 1}, 422, "x"),
+    ],
 )
-def test_bad_render_requests(api: httpx.Client, body: dict[str, Any], field: str) -> None:
+def test_bad_render_requests(
+    api: httpx.Client, body: dict[str, Any], status: int, field: str
+) -> None:
     project = create_project(api, renderable())
     url = f"/api/projects/{project['id']}/renders"
-    assert_error(api.post(url, json=body), 422, field)
+    assert_error(api.post(url, json=body), status, field)
     assert api.get(url).json() == []
     assert_error(api.post("/api/projects/nope/renders", json={}), 404)
     assert_error(api.get("/api/renders/nope"), 404)

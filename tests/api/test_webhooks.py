@@ -3,6 +3,9 @@ and again when the webhook is sent; redirects are not followed."""
 
 from __future__ import annotations
 
+import hashlib
+import hmac
+import json
 import threading
 import time
 from collections.abc import Iterator
@@ -14,7 +17,7 @@ import httpx
 import pytest
 from sqlalchemy import select
 
-from reelforge.api.webhooks import WebhookPolicy
+from reelforge.api.webhooks import WebhookPolicy, sign, verify
 from reelforge.errors import WebhookRefused
 from reelforge.store.models import RenderJob
 
@@ -34,6 +37,13 @@ REFUSED = [
     ("http://224.0.0.1/hook", "multicast"),
     ("https://240.0.0.1/hook", "reserved"),
     ("http://100.64.0.1/hook", "non-public"),
+    # IPv6 forms that carry an IPv4 address reach that address: 6to4, NAT64, Teredo.
+    ("http://[2002:7f00:1::]/hook", "loopback address in 6to4"),
+    ("http://[2002:a9fe:a9fe::1]/", "link-local address in 6to4"),
+    ("http://[64:ff9b::127.0.0.1]/hook", "loopback address in NAT64"),
+    ("http://[64:ff9b::a00:5]/hook", "private address in NAT64"),
+    ("http://[2001:0:4136:e378:8000:63bf:80ff:fffe]/", "loopback address in Teredo"),
+    ("http://[2001:0:4136:e378:8000:63bf:f5ff:fffa]/", "private address in Teredo"),
 ]
 
 
@@ -42,7 +52,8 @@ def test_the_default_policy_refuses_non_public_addresses(url: str, kind: str) ->
     with pytest.raises(WebhookRefused) as refused:
         WebhookPolicy().check(url)
     assert refused.value.field == "webhook"
-    assert f" {kind} address" in refused.value.message
+    expected = kind if " address" in kind else f"{kind} address"
+    assert f" {expected}" in refused.value.message
 
 
 @pytest.mark.parametrize(
@@ -51,6 +62,7 @@ def test_the_default_policy_refuses_non_public_addresses(url: str, kind: str) ->
         (WebhookPolicy(), "http://93.184.215.14/hook", True),
         (WebhookPolicy(), "https://[2606:4700::1111]:8443/hook", True),
         (WebhookPolicy(), "ftp://93.184.215.14/hook", False),
+        (WebhookPolicy(), "http://[2002:5db8:d70e::1]/hook", True),  # 6to4 of a public one
         (WebhookPolicy(allow_private=True), "http://127.0.0.1:9/hook", True),
         (WebhookPolicy(allow_private=True), "http://169.254.169.254/", True),
         (WebhookPolicy(allowed_names=frozenset({"localhost"})), "http://localhost:9/", True),
@@ -185,3 +197,62 @@ def test_post_reaches_an_allowed_receiver(receiver: str) -> None:
     assert response.status_code == 204 and "/plain" in _Receiver.paths
     with pytest.raises(httpx.HTTPError):
         WebhookPolicy(allow_private=True).post("http://127.0.0.1:9/closed", {}, timeout=5)
+
+
+class _SignedReceiver(BaseHTTPRequestHandler):
+    """Records each call's headers and raw body, as a user's receiver would see them."""
+
+    calls: list[tuple[dict[str, str], bytes]] = []
+
+    def do_POST(self) -> None:  # noqa: N802 (the stdlib's name)
+        body = self.rfile.read(int(self.headers["Content-Length"]))
+        _SignedReceiver.calls.append((dict(self.headers.items()), body))
+        self.send_response(204)
+        self.end_headers()
+
+    def log_message(self, format: str, *args: Any) -> None:  # noqa: A002
+        pass
+
+
+def _verify_like_a_receiver(secret: str, header: str, body: bytes) -> bool:
+    """The recipe of docs/webhooks.md, written out here (not the server's own helper)."""
+    fields = dict(part.split("=", 1) for part in header.split(","))
+    signed = fields["t"].encode() + b"." + body
+    expected = hmac.new(secret.encode(), signed, hashlib.sha256).hexdigest()
+    fresh = abs(time.time() - int(fields["t"])) < 300
+    return fresh and hmac.compare_digest(expected, fields["v1"])
+
+
+def test_a_receiver_on_loopback_verifies_the_signed_webhook(
+    api: httpx.Client, bob_api: httpx.Client
+) -> None:
+    server = HTTPServer(("127.0.0.1", 0), _SignedReceiver)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        secret = api.get("/api/webhooks/secret").json()
+        assert secret["header"] == "Reelforge-Signature" and secret["secret"].startswith("whsec_")
+        bobs = bob_api.get("/api/webhooks/secret").json()["secret"]
+        assert bobs != secret["secret"]  # one secret per user
+        assert api.get("/api/webhooks/secret").json() == secret  # and it stays the same
+        project = create_project(api, sample_document(scenes=[{"id": "a", "duration": 1}]))
+        hook = f"http://127.0.0.1:{server.server_address[1]}/signed"
+        job = api.post(
+            f"/api/projects/{project['id']}/renders", json={"preview": True, "webhook": hook}
+        ).json()
+        deadline = time.monotonic() + 120
+        while not any(json.loads(b)["render"]["id"] == job["id"] for _, b in _SignedReceiver.calls):
+            assert time.monotonic() < deadline, "no webhook call"
+            time.sleep(0.1)
+        headers, body = next(
+            (h, b) for h, b in _SignedReceiver.calls if json.loads(b)["render"]["id"] == job["id"]
+        )
+        signature = headers["Reelforge-Signature"]
+        assert _verify_like_a_receiver(secret["secret"], signature, body)
+        assert verify(secret["secret"], signature, body)
+        assert not _verify_like_a_receiver(bobs, signature, body)  # another user's secret
+        assert not verify(secret["secret"], signature, body.replace(b"succeeded", b"failed__"))
+        stale = sign(secret["secret"], body, timestamp=int(time.time()) - 3600)
+        assert not verify(secret["secret"], stale, body)  # a replay an hour later
+    finally:
+        server.shutdown()
+        server.server_close()

@@ -47,3 +47,34 @@ def test_render_jobs_of_0001_get_share_generation_0(tmp_path: Path) -> None:
             assert session.scalars(select(LoginThrottle)).all() == []
     finally:
         db.dispose()
+
+
+def test_render_jobs_of_0002_have_no_start_time_nor_idempotency_key(tmp_path: Path) -> None:
+    db = Database(f"sqlite:///{tmp_path / 'old.db'}")
+    try:
+        upgrade(db, "0002")
+        with db.engine.begin() as connection:
+            connection.execute(
+                text("INSERT INTO users (id, name, is_owner, created_at) VALUES ('u', 'u', 0, :t)"),
+                {"t": "2025-01-01 00:00:00"},
+            )
+            for job_id in ("j1", "j2"):
+                connection.execute(
+                    text(
+                        "INSERT INTO render_jobs (id, owner_id, project_id, project_revision, "
+                        "document, preview, status, phase, chunks_done, chunks_total, percent, "
+                        "cancel_requested, attempts, webhook_sent, share_generation, "
+                        "created_at, updated_at) VALUES (:id, 'u', 'p', 1, '{}', 0, "
+                        "'succeeded', 'done', 1, 1, 100, 0, 1, 0, 0, :t, :t)"
+                    ),
+                    {"id": job_id, "t": "2025-01-01 00:00:00"},
+                )
+        db.migrate(lock_dir=tmp_path)
+        with db.session() as session:
+            jobs = session.scalars(select(RenderJob).order_by(RenderJob.id)).all()
+            assert [(j.id, j.status, j.started_at, j.idempotency_key) for j in jobs] == [
+                ("j1", "succeeded", None, None),
+                ("j2", "succeeded", None, None),
+            ]
+    finally:
+        db.dispose()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import ipaddress
 from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
@@ -17,6 +18,9 @@ from reelforge import __version__
 from reelforge.api import errors
 from reelforge.api.context import AppContext
 from reelforge.api.coordinator import RenderCoordinator
+from reelforge.api.http import SecurityHeadersMiddleware
+from reelforge.api.limits import BodyLimitMiddleware, Limits
+from reelforge.api.ratelimit import RateLimiter
 from reelforge.api.routes import (
     assets,
     audio,
@@ -27,6 +31,7 @@ from reelforge.api.routes import (
     renders,
     scenes,
     timeline,
+    webhook_secret,
 )
 from reelforge.api.schemas import ErrorPublic, document_bodies
 from reelforge.api.webhooks import WebhookPolicy
@@ -51,8 +56,8 @@ def create_app(
     *,
     data_dir: Path,
     database_url: str | None = None,
-    max_upload_bytes: int = DEFAULT_MAX_UPLOAD_BYTES,
-    max_render_jobs: int = 1,
+    max_upload_bytes: int | None = None,
+    max_render_jobs: int | None = None,
     lease_seconds: float = 15.0,
     web_dir: Path | None = None,
     webhook_policy: WebhookPolicy | None = None,
@@ -60,9 +65,10 @@ def create_app(
     """The API (under `/api`) and, if built, the web editor (at `/`).
 
     Migrates the database on the way; render jobs start running when the app starts serving.
-    The webhook policy and the login throttle come from the settings unless given.
+    The webhook policy and the login throttle come from the settings unless given, and so
+    do the limits (`max_upload_bytes` overrides the setting of that name).
     """
-    from reelforge.config import get_settings
+    from reelforge.config import default_render_jobs, get_settings
 
     settings = get_settings()
     webhooks = webhook_policy or WebhookPolicy.from_settings(settings)
@@ -72,21 +78,29 @@ def create_app(
         window=dt.timedelta(seconds=settings.login_window_seconds),
         lockout=dt.timedelta(seconds=settings.login_lockout_seconds),
     )
+    limits = Limits.from_settings(settings, max_upload_bytes=max_upload_bytes)
     data_dir.mkdir(parents=True, exist_ok=True)
     db = Database(database_url_for(data_dir, database_url))
     db.migrate(lock_dir=data_dir)
     with db.session() as session:
         share_key = server_key(session=session, name="share-links")
+        webhook_key = server_key(session=session, name="webhook-signing")
     media = MediaStore(
         data_dir / "media",
-        max_upload_bytes=max_upload_bytes,
+        max_upload_bytes=limits.max_upload_bytes,
         max_image_pixels=settings.max_image_pixels,
     )
     coordinator = RenderCoordinator(
         db=db,
         media=media,
         data_dir=data_dir,
-        max_jobs=max_render_jobs,
+        max_jobs=max_render_jobs
+        if max_render_jobs is not None
+        else settings.max_render_jobs
+        if settings.max_render_jobs is not None
+        else default_render_jobs(),
+        max_running_per_user=limits.max_running_renders_per_user,
+        webhook_key=webhook_key,
         lease_seconds=lease_seconds,
         job_view=renders.render_json,
         webhooks=webhooks,
@@ -99,6 +113,15 @@ def create_app(
         coordinator=coordinator,
         webhooks=webhooks,
         login_throttle=login_throttle,
+        limits=limits,
+        webhook_key=webhook_key,
+        trusted_proxies=tuple(
+            ipaddress.ip_network(entry.strip("[]"), strict=False)
+            for entry in settings.trusted_proxies
+        ),
+        rate_limiter=RateLimiter(
+            per_minute=settings.api_requests_per_minute, burst=settings.api_burst
+        ),
     )
 
     @contextlib.asynccontextmanager
@@ -120,7 +143,10 @@ def create_app(
     for module in (health, auth, projects, scenes, audio, assets, renders, frames, timeline):
         app.include_router(module.router, prefix="/api")
     app.include_router(renders.shared_router, prefix="/api")
+    app.include_router(webhook_secret.router, prefix="/api")
     errors.install(app)
+    app.add_middleware(BodyLimitMiddleware, limits=lambda: context.limits)
+    app.add_middleware(SecurityHeadersMiddleware)
     app.openapi = lambda: _openapi(app)  # type: ignore[method-assign]
     web = web_dir if web_dir is not None else default_web_dir()
     if web.is_dir():

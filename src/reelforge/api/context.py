@@ -7,7 +7,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from reelforge.api.webhooks import WebhookPolicy
+from reelforge.api.limits import Limits
+from reelforge.api.ratelimit import RateLimiter
+from reelforge.api.webhooks import IPNetwork, WebhookPolicy
 from reelforge.store.db import Database
 from reelforge.store.media import MediaStore
 from reelforge.store.throttle import ThrottlePolicy
@@ -25,6 +27,12 @@ class AppContext:
     coordinator: RenderCoordinator
     webhooks: WebhookPolicy = field(default_factory=WebhookPolicy)
     login_throttle: ThrottlePolicy = field(default_factory=ThrottlePolicy)
+    limits: Limits = field(default_factory=Limits)
+    rate_limiter: RateLimiter = field(default_factory=RateLimiter)
+    # The server key each user's webhook signing secret derives from.
+    webhook_key: bytes = b""
+    # Proxies whose X-Forwarded-For is believed.
+    trusted_proxies: tuple[IPNetwork, ...] = ()
     # Still frames render in request threads; this bounds how many run at once.
     still_slots: threading.BoundedSemaphore = field(
         default_factory=lambda: threading.BoundedSemaphore(2)

@@ -20,11 +20,13 @@ from typing import TYPE_CHECKING, Any
 
 import httpx
 
-from reelforge.api.webhooks import WebhookPolicy
+from reelforge.api.lifecycle import sweep_expired
+from reelforge.api.webhooks import WebhookPolicy, user_secret
 from reelforge.errors import ReelforgeError, RenderCancelled, WebhookRefused, new_error_id
 from reelforge.spec import parse_project
 from reelforge.store import render_jobs
 from reelforge.store.assets import OwnerAssetResolver
+from reelforge.store.chunk_cache import Pruned, enforce_budget
 from reelforge.store.db import Database
 from reelforge.store.media import MediaStore
 from reelforge.store.models import RenderJob, utcnow
@@ -35,6 +37,11 @@ if TYPE_CHECKING:
 logger = logging.getLogger("reelforge.api.renders")
 
 PROGRESS_INTERVAL = 0.25  # seconds between progress writes while a phase runs
+SWEEP_SECONDS = 60.0  # how often expired render outputs are looked for
+CANCEL_POLL_SECONDS = 0.5  # how often a running job reads its cancel flag
+# A cancelled job whose renderer has not stopped after this long (one long step of speech
+# synthesis, say) is recorded as cancelled anyway; the step's result is thrown away.
+CANCEL_GRACE_SECONDS = 1.0
 WEBHOOK_ATTEMPTS = 3
 
 
@@ -52,11 +59,20 @@ class RenderCoordinator:
         poll_seconds: float = 1.0,
         job_view: Callable[[RenderJob], dict[str, Any]],
         webhooks: WebhookPolicy | None = None,
+        max_running_per_user: int | None = None,
+        webhook_key: bytes | None = None,
+        retention: dt.timedelta | None = None,
+        chunk_cache_bytes: int | None = None,
     ) -> None:
         self.db = db
         self.media = media
         self.data_dir = data_dir
         self.max_jobs = max_jobs
+        self.max_running_per_user = max_running_per_user
+        self.webhook_key = webhook_key
+        self.retention = retention
+        self.chunk_cache_bytes = chunk_cache_bytes
+        self._next_sweep = 0.0
         self.lease = dt.timedelta(seconds=lease_seconds)
         self.poll_seconds = poll_seconds
         self.worker = f"{uuid.uuid4().hex[:12]}"
@@ -93,20 +109,59 @@ class RenderCoordinator:
 
         kill_all()  # a job that did not stop in time leaves no FFmpeg behind
 
+    def cancel(self, job_id: str) -> None:
+        """A cancel was just recorded: stop the job now if this process runs it (other
+        processes notice within `CANCEL_POLL_SECONDS`)."""
+        with self._lock:
+            event = self._running.get(job_id)
+        if event is not None:
+            event.set()
+
     def _loop(self) -> None:
         while not self._stopping.is_set():
             try:
                 self._take_jobs()
                 self._resend_webhooks()
+                self._sweep()
             except Exception:
                 logger.exception("render coordinator: cannot take jobs")
             self._wake.wait(self.poll_seconds)
             self._wake.clear()
 
+    def _sweep(self) -> None:
+        """Remove expired render outputs and keep the chunk cache in its budget (at most once
+        a minute)."""
+        if time.monotonic() < self._next_sweep:
+            return
+        self._next_sweep = time.monotonic() + SWEEP_SECONDS
+        if self.retention is not None:
+            sweep_expired(
+                db=self.db, renders_dir=self.data_dir / "renders", retention=self.retention
+            )
+        if self.chunk_cache_bytes is not None:
+            self.prune_chunk_cache()
+
+    def prune_chunk_cache(self) -> Pruned:
+        """Bring the chunk cache within its budget, keeping every chunk a running render uses."""
+        assert self.chunk_cache_bytes is not None
+        with self.db.session() as session:
+            oldest = render_jobs.oldest_running_start(session=session)
+        protect_since = oldest.timestamp() if oldest is not None else time.time()
+        return enforce_budget(
+            self.data_dir / "cache",
+            budget_bytes=self.chunk_cache_bytes,
+            protect_since=protect_since,
+        )
+
     def _take_jobs(self) -> None:
         while len(self._running) < self.max_jobs and not self._stopping.is_set():
             with self.db.session() as session:
-                job = render_jobs.claim_next(session=session, worker=self.worker, lease=self.lease)
+                job = render_jobs.claim_next(
+                    session=session,
+                    worker=self.worker,
+                    lease=self.lease,
+                    max_running_per_user=self.max_running_per_user,
+                )
             if job is None:
                 return
             cancel = threading.Event()
@@ -214,9 +269,10 @@ class RenderCoordinator:
     def _send_webhook(self, job: RenderJob) -> None:
         assert job.webhook is not None
         payload = {"event": "render.finished", "render": self._job_view(job)}
+        secret = user_secret(self.webhook_key, job.owner_id) if self.webhook_key else None
         for attempt in range(WEBHOOK_ATTEMPTS):
             try:  # checked again at each try: the host may resolve elsewhere by now
-                response = self.webhooks.post(job.webhook, payload, timeout=10.0)
+                response = self.webhooks.post(job.webhook, payload, timeout=10.0, secret=secret)
                 if response.status_code < 500:
                     break
             except WebhookRefused as exc:
@@ -269,8 +325,45 @@ class _Heartbeat:
 
     def _loop(self) -> None:
         interval = self._owner.lease.total_seconds() / 3
-        while not self._done.wait(interval):
-            self._save()
+        next_save = time.monotonic() + interval
+        cancelled_at: float | None = None
+        while not self._done.wait(CANCEL_POLL_SECONDS):
+            if time.monotonic() >= next_save:
+                self._save()
+                next_save = time.monotonic() + interval
+            elif not self._cancel.is_set() and self._cancel_requested():
+                self._cancel.set()
+            if self._cancel.is_set() and not self.lost:
+                cancelled_at = cancelled_at or time.monotonic()
+                if time.monotonic() - cancelled_at >= CANCEL_GRACE_SECONDS:
+                    self._finish_cancelled()
+
+    def _cancel_requested(self) -> bool:
+        try:
+            with self._owner.db.session() as session:
+                return render_jobs.is_cancel_requested(session=session, job_id=self._job_id)
+        except Exception:
+            logger.exception("render %s: cannot read its cancel flag", self._job_id)
+            return False
+
+    def _finish_cancelled(self) -> None:
+        """Record the cancel without waiting for the renderer (it stops at its next check and
+        its outcome is dropped: the job is no longer ours to finish)."""
+        if self._owner._stopping.is_set():
+            return
+        with self._owner.db.session() as session:
+            finished = render_jobs.finish(
+                session=session,
+                job_id=self._job_id,
+                worker=self._owner.worker,
+                status="cancelled",
+                error=("cancelled", "the render was cancelled"),
+            )
+        self.lost = True
+        if finished is not None and finished.webhook:
+            threading.Thread(
+                target=self._owner._send_webhook, args=(finished,), daemon=True
+            ).start()
 
     def _save(self) -> None:
         with self._lock:

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import ipaddress
 import json
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -12,11 +13,14 @@ from fastapi import Depends, Header, Request, Response
 from sqlalchemy.orm import Session
 
 from reelforge.api.context import AppContext
+from reelforge.api.limits import Limits
 from reelforge.api.schemas import ProjectPublic
+from reelforge.api.webhooks import IPNetwork
 from reelforge.errors import CsrfRejected, InvalidRequest, NotAuthenticated
+from reelforge.spec import Project as ProjectDocument
 from reelforge.store import assets, projects, users
 from reelforge.store.edits import Document, Edit
-from reelforge.store.projects import ProjectView
+from reelforge.store.projects import ProjectView, RefCheck
 from reelforge.store.users import AuthUser
 
 SESSION_COOKIE = "reelforge_session"
@@ -51,13 +55,16 @@ def get_current_user(request: Request, context: ContextDep) -> AuthUser:
     scheme, _, secret = authorization.partition(" ")
     with context.db.session() as session:
         if scheme.lower() == "bearer" and secret.strip():
-            return users.authenticate(session=session, secret=secret.strip(), kind="token")
+            user = users.authenticate(session=session, secret=secret.strip(), kind="token")
+            context.rate_limiter.hit(user.id)
+            return user
         cookie = request.cookies.get(SESSION_COOKIE)
         if not cookie:
             raise NotAuthenticated("sign in, or send Authorization: Bearer <token>")
         user = users.authenticate(session=session, secret=cookie, kind="session")
     if request.method not in SAFE_METHODS:
         check_same_origin(request)
+    context.rate_limiter.hit(user.id)
     return user
 
 
@@ -75,12 +82,43 @@ def check_same_origin(request: Request) -> None:
 CurrentUser = Annotated[AuthUser, Depends(get_current_user)]
 
 
+def client_address(request: Request, trusted_proxies: tuple[IPNetwork, ...]) -> str | None:
+    """The client's address: the peer's, unless the peer is a configured proxy
+    (`REELFORGE_TRUSTED_PROXIES`, none by default); then the right-most address of
+    `X-Forwarded-For` that is not itself a trusted proxy."""
+    peer = request.client.host if request.client else None
+    if peer is None or not trusted_proxies or not _in(peer, trusted_proxies):
+        return peer
+    hops = [h.strip() for h in ",".join(request.headers.getlist("x-forwarded-for")).split(",")]
+    for hop in reversed([h for h in hops if h]):
+        if not _in(hop, trusted_proxies):
+            return hop if _is_address(hop) else peer
+    return peer
+
+
+def _in(address: str, networks: tuple[IPNetwork, ...]) -> bool:
+    try:
+        ip = ipaddress.ip_address(address)
+    except ValueError:
+        return False
+    return any(ip in network for network in networks)
+
+
+def _is_address(value: str) -> bool:
+    try:
+        ipaddress.ip_address(value)
+    except ValueError:
+        return False
+    return True
+
+
 def get_if_match(if_match: Annotated[str | None, Header()] = None) -> int | None:
     """The revision a client expects: `If-Match: 3`, `"3"` or `W/"3"`."""
     if if_match is None or if_match.strip() == "*":
         return None
     value = if_match.strip().removeprefix("W/").strip('"')
-    if not value.isdigit():
+    # ASCII digits only, and few enough that int() is cheap and the number fits the database.
+    if not (value.isascii() and value.isdigit() and len(value) <= 18):
         raise InvalidRequest("If-Match must be a project revision number", field="If-Match")
     return int(value)
 
@@ -123,6 +161,7 @@ class ProjectEditor:
     user: AuthUser
     if_match: int | None
     response: Response
+    limits: Limits = Limits()
 
     def apply(self, project_id: str, edit: Callable[[Document], Edit]) -> ProjectPublic:
         view = projects.apply_edit(
@@ -131,7 +170,7 @@ class ProjectEditor:
             project_id=project_id,
             if_match=self.if_match,
             edit=edit,
-            check_refs=assets.ref_check(session=self.session, owner_id=self.user.id),
+            check_refs=document_check(self.session, self.user, self.limits),
         )
         return project_public(view, self.response)
 
@@ -155,9 +194,26 @@ class ProjectEditor:
 
 
 def get_project_editor(
-    session: SessionDep, user: CurrentUser, if_match: IfMatch, response: Response
+    session: SessionDep,
+    user: CurrentUser,
+    if_match: IfMatch,
+    response: Response,
+    context: ContextDep,
 ) -> ProjectEditor:
-    return ProjectEditor(session=session, user=user, if_match=if_match, response=response)
+    return ProjectEditor(
+        session=session, user=user, if_match=if_match, response=response, limits=context.limits
+    )
+
+
+def document_check(session: Session, user: AuthUser, limits: Limits) -> RefCheck:
+    """What a document a user stores must pass: the limits, then its media references."""
+    check_refs = assets.ref_check(session=session, owner_id=user.id)
+
+    def check(project: ProjectDocument) -> None:
+        limits.check_project(project)
+        check_refs(project)
+
+    return check
 
 
 EditorDep = Annotated[ProjectEditor, Depends(get_project_editor)]

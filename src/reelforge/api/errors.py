@@ -19,6 +19,7 @@ from reelforge.errors import (
     AssetDeleted,
     AssetInUse,
     CsrfRejected,
+    IdempotencyConflict,
     InvalidRequest,
     LoginThrottled,
     MediaError,
@@ -32,6 +33,7 @@ from reelforge.errors import (
     RevisionConflict,
     ShareRevoked,
     SpeechTooLongError,
+    TooManyRequests,
     UploadTooLarge,
     VoiceError,
     new_error_id,
@@ -45,6 +47,8 @@ STATUS: tuple[tuple[type[ReelforgeError], int], ...] = (
     (NotFound, 404),
     (ShareRevoked, 410),
     (LoginThrottled, 429),
+    (TooManyRequests, 429),
+    (IdempotencyConflict, 422),
     (RevisionConflict, 409),
     (AssetInUse, 409),
     (AssetDeleted, 409),
@@ -74,6 +78,7 @@ HTTP_CODES = {
     413: "too_large",
     415: "unsupported_media_type",
     416: "range_not_satisfiable",
+    422: "unprocessable",
     429: "too_many_requests",
 }
 
@@ -95,7 +100,7 @@ async def _reelforge_error(_request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, ReelforgeError)
     status = status_of(exc)
     headers = {"WWW-Authenticate": "Bearer"} if status == 401 else {}
-    if isinstance(exc, LoginThrottled):
+    if isinstance(exc, LoginThrottled | TooManyRequests):
         headers["Retry-After"] = str(exc.retry_after)
     return error_response(status, exc.code, exc.message, exc.field, **headers)
 

@@ -14,7 +14,7 @@ import datetime as dt
 from functools import cache
 from typing import Any, Literal
 
-from pydantic import AnyHttpUrl, BaseModel, ConfigDict, Field, create_model
+from pydantic import BaseModel, ConfigDict, Field, create_model
 from pydantic.alias_generators import to_camel
 
 from reelforge.spec import Project, Scene
@@ -180,7 +180,12 @@ def _mp4_only() -> list[OutputFormat]:
 
 class RenderCreate(ApiModel):
     preview: bool = False
-    webhook: AnyHttpUrl | None = None
+    webhook: str | None = Field(
+        default=None,
+        max_length=2048,
+        description="an http(s) URL that gets the final status, signed (see docs/webhooks.md); "
+        "a URL the server will not call is 400 `webhook_refused`",
+    )
     formats: list[OutputFormat] = Field(
         default_factory=_mp4_only,
         max_length=5,
@@ -221,6 +226,9 @@ class RenderPublic(ApiModel):
     chunks_cached: int | None = None
     created_at: dt.datetime
     finished_at: dt.datetime | None
+    started_at: dt.datetime | None = Field(
+        default=None, description="when the render first started running (null while queued)"
+    )
 
 
 class ShareCreate(ApiModel):
@@ -268,3 +276,10 @@ def document_bodies() -> dict[str, type[BaseModel]]:
         "patchSceneProductOverlay": partial(ProductOverlay, "ProductOverlayUpdate"),
         "patchMusic": partial(Music, "MusicUpdate"),
     }
+
+
+class WebhookSecretPublic(ApiModel):
+    """A user's webhook signing secret and the header its signatures come in."""
+
+    secret: str
+    header: str

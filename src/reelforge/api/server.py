@@ -6,7 +6,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from reelforge.api.app import DEFAULT_MAX_UPLOAD_BYTES, create_app
+from reelforge.api.app import create_app
 from reelforge.store.db import Database, database_url_for
 from reelforge.store.users import ensure_owner
 
@@ -17,9 +17,9 @@ def serve(
     port: int,
     data_dir: Path,
     database_url: str | None = None,
-    max_upload_bytes: int = DEFAULT_MAX_UPLOAD_BYTES,
+    max_upload_bytes: int | None = None,
     lease_seconds: float = 15.0,
-    max_render_jobs: int = 1,
+    max_render_jobs: int | None = None,
 ) -> None:
     """Serve the API and the web editor until interrupted.
 
@@ -28,6 +28,10 @@ def serve(
     """
     import uvicorn
 
+    from reelforge.api.http import header_timeout_protocol
+    from reelforge.config import get_settings
+
+    settings = get_settings()
     data_dir.mkdir(parents=True, exist_ok=True)
     app = create_app(
         data_dir=data_dir,
@@ -49,7 +53,18 @@ def serve(
             f"  http://{shown_host}:{port}/api/auth/signin/{link_secret}",
             flush=True,
         )
-    uvicorn.run(app, host=host, port=port, log_level="warning", timeout_graceful_shutdown=5)
+    uvicorn.run(
+        app,
+        host=host,
+        port=port,
+        log_level="warning",
+        timeout_graceful_shutdown=5,
+        # The app decides whom to believe about client addresses (REELFORGE_TRUSTED_PROXIES);
+        # uvicorn's default would take X-Forwarded-For from any loopback peer.
+        proxy_headers=False,
+        timeout_keep_alive=max(1, round(settings.keep_alive_seconds)),
+        http=header_timeout_protocol(settings.header_timeout_seconds),
+    )
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -59,9 +74,9 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--port", type=int, default=8000)
     parser.add_argument("--data-dir", type=Path, required=True)
     parser.add_argument("--database-url")
-    parser.add_argument("--max-upload-bytes", type=int, default=DEFAULT_MAX_UPLOAD_BYTES)
+    parser.add_argument("--max-upload-bytes", type=int, default=None)
     parser.add_argument("--lease-seconds", type=float, default=15.0)
-    parser.add_argument("--max-render-jobs", type=int, default=1)
+    parser.add_argument("--max-render-jobs", type=int, default=None)
     args = parser.parse_args(argv)
     serve(
         host=args.host,

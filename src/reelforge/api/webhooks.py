@@ -13,8 +13,12 @@ development); `REELFORGE_WEBHOOK_ALLOWED_HOSTS` lists host names or addresses/CI
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 import ipaddress
+import json
 import socket
+import time
 from dataclasses import dataclass
 from typing import Any
 
@@ -27,12 +31,73 @@ IPAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
 IPNetwork = ipaddress.IPv4Network | ipaddress.IPv6Network
 SCHEMES = ("http", "https")
 HOW_TO_ALLOW = "REELFORGE_WEBHOOK_ALLOW_PRIVATE or REELFORGE_WEBHOOK_ALLOWED_HOSTS"
+SIGNATURE_HEADER = "Reelforge-Signature"
+SIGNATURE_TOLERANCE_SECONDS = 300
+SECRET_PREFIX = "whsec_"
+
+
+def user_secret(server_key: bytes, user_id: str) -> str:
+    """A user's webhook signing secret, derived from a server key (nothing to store)."""
+    digest = hmac.new(server_key, f"webhook:{user_id}".encode(), hashlib.sha256).hexdigest()
+    return SECRET_PREFIX + digest
+
+
+def sign(secret: str, body: bytes, *, timestamp: int | None = None) -> str:
+    """`t=<unix seconds>,v1=<hex HMAC-SHA256 of "<t>." + body, keyed by the secret>`."""
+    t = int(time.time()) if timestamp is None else timestamp
+    mac = hmac.new(secret.encode(), f"{t}.".encode() + body, hashlib.sha256).hexdigest()
+    return f"t={t},v1={mac}"
+
+
+def verify(
+    secret: str,
+    header: str,
+    body: bytes,
+    *,
+    tolerance: int = SIGNATURE_TOLERANCE_SECONDS,
+    now: float | None = None,
+) -> bool:
+    """What a receiver does (docs/webhooks.md): the signature matches the raw body, and the
+    timestamp is recent (so a captured call cannot be replayed later)."""
+    parts = dict(p.split("=", 1) for p in header.split(",") if "=" in p)
+    t = parts.get("t", "")
+    if not t.isdigit() or len(t) > 12:
+        return False
+    if abs((time.time() if now is None else now) - int(t)) > tolerance:
+        return False
+    expected = sign(secret, body, timestamp=int(t)).split("v1=", 1)[1]
+    return hmac.compare_digest(expected, parts.get("v1", ""))
+
+
+NAT64_PREFIX = ipaddress.IPv6Network("64:ff9b::/96")
+
+
+def embedded_ipv4(address: ipaddress.IPv6Address) -> list[tuple[str, ipaddress.IPv4Address]]:
+    """The IPv4 addresses an IPv6 address carries: IPv4-mapped, 6to4 (2002::/16), NAT64
+    (64:ff9b::/96) and Teredo (2001::/32: its server and its client)."""
+    found: list[tuple[str, ipaddress.IPv4Address]] = []
+    if address.ipv4_mapped is not None:
+        found.append(("IPv4-mapped", address.ipv4_mapped))
+    if address.sixtofour is not None:
+        found.append(("6to4", address.sixtofour))
+    if address in NAT64_PREFIX:
+        found.append(("NAT64", ipaddress.IPv4Address(int(address) & 0xFFFFFFFF)))
+    if address.teredo is not None:
+        server, client = address.teredo
+        found += [("Teredo", server), ("Teredo", client)]
+    return found
 
 
 def address_kind(address: IPAddress) -> str | None:
-    """Why an address is not public (`"loopback"`, `"private"`, ...), or None if it is."""
-    if isinstance(address, ipaddress.IPv6Address) and address.ipv4_mapped is not None:
-        address = address.ipv4_mapped
+    """Why an address is not public (`"loopback"`, `"private"`, ...), or None if it is.
+
+    An IPv6 address that carries an IPv4 address (6to4, NAT64, Teredo, IPv4-mapped) is as
+    public as the address it carries: 2002:7f00:1:: reaches 127.0.0.1 through a 6to4 relay."""
+    if isinstance(address, ipaddress.IPv6Address):
+        for form, inner in embedded_ipv4(address):
+            kind = address_kind(inner)
+            if kind is not None:
+                return f"{kind} address in {form} form: {inner}"
     for kind, flag in (
         ("unspecified", address.is_unspecified),
         ("loopback", address.is_loopback),
@@ -98,8 +163,9 @@ class WebhookPolicy:
                 if kind is not None and not any(address in net for net in self.allowed_networks):
                     shown = host if host == str(address) else f"{host} ({address})"
                     article = "an" if kind[0] in "aeiou" else "a"
+                    what = kind if " address" in kind else f"{kind} address"
                     raise WebhookRefused(
-                        f"the webhook host {shown} is {article} {kind} address, which the server "
+                        f"the webhook host {shown} is {article} {what}, which the server "
                         f"does not call unless allowed by {HOW_TO_ALLOW}",
                         field=field,
                     )
@@ -109,17 +175,20 @@ class WebhookPolicy:
             host_header=parsed.netloc.decode("ascii"),
         )
 
-    def post(self, url: str, payload: Any, *, timeout: float) -> httpx.Response:
-        """Check the URL again and POST the JSON payload to the checked address."""
+    def post(
+        self, url: str, payload: Any, *, timeout: float, secret: str | None = None
+    ) -> httpx.Response:
+        """Check the URL again and POST the JSON payload to the checked address, signed with
+        `secret` (the `Reelforge-Signature` header, see `sign`) when given."""
         target = self.check(url)
         extensions = {"sni_hostname": target.host} if target.url.scheme == "https" else {}
+        body = json.dumps(payload, separators=(",", ":")).encode()
+        headers = {"Host": target.host_header, "Content-Type": "application/json"}
+        if secret is not None:
+            headers[SIGNATURE_HEADER] = sign(secret, body)
         with httpx.Client(timeout=timeout, follow_redirects=False, trust_env=False) as client:
             request = client.build_request(
-                "POST",
-                target.url,
-                json=payload,
-                headers={"Host": target.host_header},
-                extensions=extensions,
+                "POST", target.url, content=body, headers=headers, extensions=extensions
             )
             return client.send(request)
 

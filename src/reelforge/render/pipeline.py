@@ -123,8 +123,9 @@ def resolve_project(
     resolver: AssetResolver,
     options: RenderOptions,
     narrator: Narrator | None = None,
+    cancel: threading.Event | None = None,
 ) -> Timeline:
-    """The timeline a render with these options would use."""
+    """The timeline a render with these options would use (`cancel` is checked per scene)."""
     cache = _cache_dir(options)
     timeline = resolve_timeline(
         project,
@@ -133,6 +134,7 @@ def resolve_project(
         preview=options.preview,
         fit_speech=options.fit_speech,
         max_pixels=get_settings().max_image_pixels,
+        on_scene=(lambda _done, _total: _check(cancel)) if cancel is not None else None,
     )
     require_tone_mapping(timeline)
     return timeline
@@ -159,7 +161,9 @@ def render_project(
     cache = _cache_dir(options)
     report = _Reporter(on_progress)
     report.emit("plan")
-    timeline = resolve_project(project, resolver=resolver, options=options, narrator=narrator)
+    timeline = resolve_project(
+        project, resolver=resolver, options=options, narrator=narrator, cancel=cancel
+    )
     settings = get_settings()
     chunk_seconds = (
         settings.chunk_seconds if options.chunk_seconds is None else options.chunk_seconds
@@ -171,6 +175,7 @@ def render_project(
     )
     chunks = plan_chunks(timeline, chunk_seconds=chunk_seconds, encoder=encoder)
     store = ChunkStore(cache)
+    store.mark_used([c.key for c in chunks])  # before deciding: a budget pass then keeps them
     todo = [c for c in chunks if not store.has(c.key)]
     report.total, report.cached = len(chunks), len(chunks) - len(todo)
     report.done = report.cached

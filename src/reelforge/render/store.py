@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import threading
 from pathlib import Path
@@ -16,6 +17,13 @@ class ChunkStore:
 
     def has(self, key: str) -> bool:
         return self.path(key).is_file()
+
+    def mark_used(self, keys: list[str]) -> None:
+        """Set the modification time of the cached ones to now: in use, and recently used (the
+        cache's size budget, store/chunk_cache.py, never removes them while a render runs)."""
+        for key in keys:
+            with contextlib.suppress(FileNotFoundError):
+                os.utime(self.path(key))
 
     def temp_path(self, key: str) -> Path:
         """A private temp name next to the final one (same filesystem, so rename is atomic)."""

@@ -17,7 +17,14 @@ from pathlib import Path
 from sqlalchemy import func, select, text
 from sqlalchemy.orm import Session
 
-from reelforge.errors import AssetDeleted, AssetInUse, MediaError, NotFound, ProjectError
+from reelforge.errors import (
+    AssetDeleted,
+    AssetInUse,
+    BodyTooLarge,
+    MediaError,
+    NotFound,
+    ProjectError,
+)
 from reelforge.spec import ImageVisual, Project, VideoVisual
 from reelforge.store.db import Database, write_transaction
 from reelforge.store.media import MediaInfo, MediaStore, Upload
@@ -38,17 +45,27 @@ def create_asset(
     upload: Upload,
     info: MediaInfo,
     filename: str,
+    storage_limit: int | None = None,
 ) -> Asset:
     """Keep an upload's bytes and record them for their owner; the same bytes uploaded twice
-    give the same asset."""
+    give the same asset. With `storage_limit`, a new asset that would take the owner's assets
+    past that many bytes raises BodyTooLarge and nothing is kept."""
     with write_transaction(session):
         _lock_content(session, upload.sha256)
-        blob = media.keep(upload)
         existing = session.scalar(
-            select(Asset).where(Asset.owner_id == owner_id, Asset.sha256 == blob.sha256)
+            select(Asset).where(Asset.owner_id == owner_id, Asset.sha256 == upload.sha256)
         )
         if existing is not None:
             return existing
+        if storage_limit is not None:
+            used = storage_used(session=session, owner_id=owner_id)
+            if used + upload.size > storage_limit:
+                raise BodyTooLarge(
+                    f"this upload would take your storage past {storage_limit} bytes "
+                    f"(REELFORGE_MAX_STORAGE_BYTES_PER_USER; {used} used)",
+                    field="file",
+                )
+        blob = media.keep(upload)
         asset = Asset(
             owner_id=owner_id,
             sha256=blob.sha256,
@@ -141,6 +158,12 @@ def _lock_content(session: Session, sha256: str) -> None:
     """Serialise keeping and removing the file of `sha256` (until the transaction ends)."""
     if session.get_bind().dialect.name == "postgresql":
         session.execute(text("SELECT pg_advisory_xact_lock(hashtext(:key))"), {"key": sha256})
+
+
+def storage_used(*, session: Session, owner_id: str) -> int:
+    """Bytes of the owner's assets (each counted once per owner)."""
+    used = session.scalar(select(func.sum(Asset.size)).where(Asset.owner_id == owner_id))
+    return int(used or 0)
 
 
 def list_assets(*, session: Session, owner_id: str) -> list[Asset]:

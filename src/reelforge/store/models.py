@@ -16,6 +16,7 @@ from sqlalchemy import (
     DateTime,
     Float,
     ForeignKey,
+    Index,
     Integer,
     String,
     Text,
@@ -148,6 +149,10 @@ class RenderJob(Base):
 
     __tablename__ = "render_jobs"
 
+    __table_args__ = (
+        Index("ix_render_jobs_owner_idempotency", "owner_id", "idempotency_key", unique=True),
+    )
+
     id: Mapped[str] = mapped_column(String(32), primary_key=True, default=new_id)
     owner_id: Mapped[str] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
     project_id: Mapped[str] = mapped_column(String(32), index=True)
@@ -174,6 +179,11 @@ class RenderJob(Base):
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
     finished_at: Mapped[dt.datetime | None] = mapped_column(default=None)
+    # When a run first took the job (fair scheduling serves the user least recently served).
+    started_at: Mapped[dt.datetime | None] = mapped_column(default=None)
+    # `Idempotency-Key` of the request that created the job, and a hash of that request.
+    idempotency_key: Mapped[str | None] = mapped_column(String(255), default=None)
+    request_hash: Mapped[str | None] = mapped_column(String(64), default=None)
 
 
 class LoginThrottle(Base):

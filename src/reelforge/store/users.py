@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import hashlib
 import re
 import secrets
@@ -14,7 +15,7 @@ from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
-from reelforge.errors import InvalidRequest, NotAuthenticated
+from reelforge.errors import InvalidRequest, NotAuthenticated, NotFound
 from reelforge.store import throttle
 from reelforge.store.db import Database, database_url_for, write_transaction
 from reelforge.store.models import Credential, ServerSecret, User, utcnow
@@ -144,6 +145,9 @@ def log_in(
     stored = user.password_hash if user is not None else None
     try:
         if user is None or stored is None:
+            # The same work as for a real user, so the time taken does not tell whether the
+            # name exists (or has a password).
+            _hasher.verify(_dummy_hash(), password)
             raise VerificationError
         _hasher.verify(stored, password)
     except (VerificationError, InvalidHashError):
@@ -152,6 +156,27 @@ def log_in(
     throttle.clear(session=session, key=throttle.user_key(name))
     secret = issue_credential(session=session, user_id=user.id, kind="session")
     return AuthUser(id=user.id, name=user.name, is_owner=user.is_owner), secret
+
+
+@functools.cache
+def _dummy_hash() -> str:
+    """An argon2 hash with the hasher's parameters, of a password nobody has."""
+    return _hasher.hash(secrets.token_urlsafe(16))
+
+
+def issue_link(*, data_dir: Path, name: str, database_url: str | None = None) -> str:
+    """A new one-time sign-in link secret for the user `name` (NotFound if there is none):
+    the way back in for an owner who never set a password."""
+    db = Database(database_url_for(data_dir, database_url))
+    try:
+        db.migrate(lock_dir=data_dir)
+        with db.session() as session:
+            user = session.scalar(select(User).where(User.name == name))
+            if user is None:
+                raise NotFound(f"no user named {name!r}", field="name")
+            return issue_credential(session=session, user_id=user.id, kind="link")
+    finally:
+        db.dispose()
 
 
 def log_out(*, session: Session, secret: str) -> None:

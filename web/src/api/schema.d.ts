@@ -155,7 +155,8 @@ export interface paths {
         };
         /**
          * Redeem Sign In Link
-         * @description The one-time sign-in link printed on first start: sets the cookie, opens the editor.
+         * @description The one-time sign-in link printed on first start (or by `reelforge user link NAME`):
+         *     sets the cookie, opens the editor. A used or expired link shows a plain page (410).
          */
         get: operations["redeemSignInLink"];
         put?: never;
@@ -269,7 +270,10 @@ export interface paths {
         get: operations["getProject"];
         put?: never;
         post?: never;
-        /** Delete Project */
+        /**
+         * Delete Project
+         * @description Delete the project, its renders and their outputs (share links stop working).
+         */
         delete: operations["deleteProject"];
         options?: never;
         head?: never;
@@ -394,8 +398,11 @@ export interface paths {
          * @description Queue a render of the project as it is now; returns at once with the job.
          *
          *     A `webhook` must be http(s) and resolve to public addresses (unless the server allows
-         *     more); it is checked again when it is called. 409 `asset_deleted`, naming the field, if
-         *     the document names an asset that was deleted.
+         *     more); it is checked again when it is called; any other URL is 400 `webhook_refused`.
+         *     409 `asset_deleted`, naming the field, if the document names an asset that was deleted.
+         *     400 `limit_exceeded` past the server's render limits; 429 (with `Retry-After`) when the
+         *     user's queue is full. A retry with the same `Idempotency-Key` and body gets the same job
+         *     (with `Idempotent-Replayed: true`).
          */
         post: operations["startRender"];
         delete?: never;
@@ -561,7 +568,7 @@ export interface paths {
         post?: never;
         /**
          * Cancel Render
-         * @description Cancel: a queued job stops at once, a running one within moments.
+         * @description Cancel: a queued job stops at once, a running one within 2 seconds, in every phase.
          */
         delete: operations["cancelRender"];
         options?: never;
@@ -842,6 +849,27 @@ export interface paths {
         };
         /** Get Voice Sample */
         get: operations["getVoiceSample"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/webhooks/secret": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get Webhook Secret
+         * @description The secret that signs this user's webhook calls: each call carries
+         *     `Reelforge-Signature: t=<unix time>,v1=<hex HMAC-SHA256 of "<t>." + raw body>`.
+         */
+        get: operations["getWebhookSecret"];
         put?: never;
         post?: never;
         delete?: never;
@@ -1408,7 +1436,10 @@ export interface components {
              * @default false
              */
             preview: boolean;
-            /** Webhook */
+            /**
+             * Webhook
+             * @description an http(s) URL that gets the final status, signed (see docs/webhooks.md); a URL the server will not call is 400 `webhook_refused`
+             */
             webhook?: string | null;
         };
         /** RenderOutputs */
@@ -1474,6 +1505,11 @@ export interface components {
             projectId: string;
             /** Projectrevision */
             projectRevision: number;
+            /**
+             * Startedat
+             * @description when the render first started running (null while queued)
+             */
+            startedAt?: string | null;
             /**
              * Status
              * @enum {string}
@@ -1769,6 +1805,16 @@ export interface components {
              * @default null
              */
             speed: number | null;
+        };
+        /**
+         * WebhookSecretPublic
+         * @description A user's webhook signing secret and the header its signatures come in.
+         */
+        WebhookSecretPublic: {
+            /** Header */
+            header: string;
+            /** Secret */
+            secret: string;
         };
     };
     responses: never;
@@ -2108,6 +2154,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content?: never;
+            };
+            /** @description used or expired link */
+            410: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/html": unknown;
+                };
             };
         };
     };
@@ -2592,7 +2647,10 @@ export interface operations {
     startRender: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description the same key with the same body returns the job the first request made (for 24 hours and beyond); with another body, 422 `idempotency_key_reused` */
+                "Idempotency-Key"?: string | null;
+            };
             path: {
                 project_id: string;
             };
@@ -3442,6 +3500,35 @@ export interface operations {
                 };
                 content: {
                     "audio/wav": unknown;
+                };
+            };
+        };
+    };
+    getWebhookSecret: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description an error */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorPublic"];
+                };
+            };
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WebhookSecretPublic"];
                 };
             };
         };

@@ -9,7 +9,7 @@ from fastapi.responses import FileResponse
 from reelforge.api.deps import ContextDep, CurrentUser, SessionDep
 from reelforge.api.schemas import AssetPublic, ErrorPublic
 from reelforge.api.uploads import FILE_FIELD, receive_file
-from reelforge.errors import InvalidRequest
+from reelforge.errors import BodyTooLarge, InvalidRequest
 from reelforge.pictures import canonical_picture
 from reelforge.store import assets
 from reelforge.store.models import Asset
@@ -55,6 +55,17 @@ async def upload_asset(request: Request, context: ContextDep, user: CurrentUser)
     Documents refer to it as `asset:<id>`.
     """
     media = context.media
+    limit = context.limits.max_storage_bytes_per_user
+
+    def used() -> int:
+        with context.db.session() as session:
+            return assets.storage_used(session=session, owner_id=user.id)
+
+    if await to_thread.run_sync(used) >= limit:  # full: say so before the body is read
+        raise BodyTooLarge(
+            f"your storage is full ({limit} bytes, REELFORGE_MAX_STORAGE_BYTES_PER_USER)",
+            field="file",
+        )
     with media.upload() as upload:
         filename = await receive_file(request, upload, limit=media.max_upload_bytes)
         info = await to_thread.run_sync(media.probe, upload.path)
@@ -68,6 +79,7 @@ async def upload_asset(request: Request, context: ContextDep, user: CurrentUser)
                     upload=upload,
                     info=info,
                     filename=filename,
+                    storage_limit=limit,
                 )
                 return asset_public(asset)
 

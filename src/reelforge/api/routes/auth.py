@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from fastapi import APIRouter, Request, Response
-from fastapi.responses import RedirectResponse
+from fastapi.responses import HTMLResponse, RedirectResponse
 
-from reelforge.api.deps import SESSION_COOKIE, ContextDep, CurrentUser, SessionDep
+from reelforge.api.deps import SESSION_COOKIE, ContextDep, CurrentUser, SessionDep, client_address
 from reelforge.api.schemas import (
     ErrorPublic,
     LoginCreate,
@@ -13,9 +13,20 @@ from reelforge.api.schemas import (
     TokenPublic,
     UserPublic,
 )
+from reelforge.errors import NotAuthenticated
 from reelforge.store import users
 
 router = APIRouter(prefix="/auth", tags=["auth"])
+
+LINK_GONE_PAGE = """<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>Sign-in link expired</title></head>
+<body style="font-family: system-ui, sans-serif; max-width: 36rem; margin: 4rem auto">
+<h1>This sign-in link cannot be used</h1>
+<p>Each sign-in link works once and for 24 hours; this one was used already or has expired.</p>
+<p>Ask for a new one: on the server, run <code>reelforge user link NAME</code>.
+Or <a href="/">sign in with your password</a>.</p>
+</body></html>
+"""
 
 
 def set_session_cookie(response: Response, request: Request, secret: str) -> None:
@@ -53,17 +64,26 @@ def log_in(
         session=session,
         name=body.username,
         password=body.password,
-        address=request.client.host if request.client else None,
+        address=client_address(request, context.trusted_proxies),
         policy=context.login_throttle,
     )
     set_session_cookie(response, request, secret)
     return UserPublic.model_validate(user)
 
 
-@router.get("/signin/{secret}", operation_id="redeemSignInLink", response_class=RedirectResponse)
+@router.get(
+    "/signin/{secret}",
+    operation_id="redeemSignInLink",
+    response_class=RedirectResponse,
+    responses={410: {"content": {"text/html": {}}, "description": "used or expired link"}},
+)
 def redeem_sign_in_link(secret: str, session: SessionDep, request: Request) -> Response:
-    """The one-time sign-in link printed on first start: sets the cookie, opens the editor."""
-    session_secret = users.redeem_link(session=session, secret=secret)
+    """The one-time sign-in link printed on first start (or by `reelforge user link NAME`):
+    sets the cookie, opens the editor. A used or expired link shows a plain page (410)."""
+    try:
+        session_secret = users.redeem_link(session=session, secret=secret)
+    except NotAuthenticated:
+        return HTMLResponse(LINK_GONE_PAGE, status_code=410)
     response = RedirectResponse("/", status_code=303)
     set_session_cookie(response, request, session_secret)
     return response

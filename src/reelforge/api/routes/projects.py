@@ -5,17 +5,20 @@ from __future__ import annotations
 from fastapi import APIRouter, Response
 
 from reelforge.api.deps import (
+    ContextDep,
     CurrentUser,
     EditorDep,
     IfMatch,
     JsonObject,
     SessionDep,
+    document_check,
     project_public,
 )
+from reelforge.api.lifecycle import remove_render_outputs
 from reelforge.api.schemas import HistoryPublic, ProjectPublic, ProjectSummary
 from reelforge.errors import InvalidRequest
 from reelforge.spec.script import project_from_script
-from reelforge.store import assets, edits, projects, render_jobs
+from reelforge.store import edits, projects, render_jobs
 
 router = APIRouter(prefix="/projects", tags=["projects"])
 
@@ -28,7 +31,11 @@ def list_projects(session: SessionDep, user: CurrentUser) -> list[ProjectSummary
 
 @router.post("", operation_id="createProject", status_code=201)
 def create_project(
-    body: JsonObject, session: SessionDep, user: CurrentUser, response: Response
+    body: JsonObject,
+    session: SessionDep,
+    user: CurrentUser,
+    response: Response,
+    context: ContextDep,
 ) -> ProjectPublic:
     unknown = set(body) - {"document", "script", "title"}
     if unknown:
@@ -48,7 +55,7 @@ def create_project(
         session=session,
         owner_id=user.id,
         document=document,
-        check_refs=assets.ref_check(session=session, owner_id=user.id),
+        check_refs=document_check(session, user, context.limits),
     )
     response.headers["Location"] = f"/api/projects/{view.id}"
     return project_public(view, response)
@@ -70,14 +77,16 @@ def patch_project(project_id: str, body: JsonObject, editor: EditorDep) -> Proje
 
 @router.delete("/{project_id}", operation_id="deleteProject", status_code=204)
 def delete_project(
-    project_id: str, session: SessionDep, user: CurrentUser, if_match: IfMatch
+    project_id: str, session: SessionDep, user: CurrentUser, if_match: IfMatch, context: ContextDep
 ) -> Response:
+    """Delete the project, its renders and their outputs (share links stop working)."""
     projects.delete_project(
         session=session, owner_id=user.id, project_id=project_id, if_match=if_match
     )
-    render_jobs.cancel_unfinished_of_project(
+    removed = render_jobs.remove_project_renders(
         session=session, owner_id=user.id, project_id=project_id
     )
+    remove_render_outputs(context.renders_dir, removed)
     return Response(status_code=204)
 
 

@@ -12,16 +12,17 @@ import mimetypes
 import time
 from collections.abc import AsyncIterator
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any
 
 from anyio import to_thread
-from fastapi import APIRouter, Response
+from fastapi import APIRouter, Header, Response
 from fastapi.responses import FileResponse, StreamingResponse
 
 from reelforge.api.context import AppContext
 from reelforge.api.deps import ContextDep, CurrentUser, SessionDep
 from reelforge.api.schemas import RenderCreate, RenderPublic, ShareCreate, SharePublic
-from reelforge.errors import NotFound
+from reelforge.errors import IdempotencyConflict, NotFound
+from reelforge.spec import parse_project
 from reelforge.store import assets, projects, render_jobs
 from reelforge.store.models import RenderJob
 
@@ -57,8 +58,8 @@ def render_public(job: RenderJob) -> RenderPublic:
     if job.error_code:
         error = {"code": job.error_code, "message": job.error_message or ""}
     outputs = None
-    if job.status == "succeeded":
-        files = result.get("files", {})
+    if job.status == "succeeded" and result.get("files"):  # none once past retention
+        files = result["files"]
         outputs = {  # the MP4 and its companions always; other formats when they were made
             name: f"/api/renders/{job.id}/{suffix}"
             for name, (suffix, _) in FILES.items()
@@ -86,12 +87,25 @@ def render_public(job: RenderJob) -> RenderPublic:
             "chunksCached": result.get("chunksCached"),
             "createdAt": job.created_at,
             "finishedAt": job.finished_at,
+            "startedAt": job.started_at,
         }
     )
 
 
 def render_json(job: RenderJob) -> dict[str, Any]:
     return render_public(job).model_dump(mode="json", by_alias=True)
+
+
+IdempotencyKey = Annotated[
+    str | None,
+    Header(
+        alias="Idempotency-Key",
+        min_length=1,
+        max_length=255,
+        description="the same key with the same body returns the job the first request made "
+        "(for 24 hours and beyond); with another body, 422 `idempotency_key_reused`",
+    ),
+]
 
 
 @router.post("/projects/{project_id}/renders", operation_id="startRender", status_code=202)
@@ -102,28 +116,55 @@ def start_render(
     context: ContextDep,
     user: CurrentUser,
     response: Response,
+    idempotency_key: IdempotencyKey = None,
 ) -> RenderPublic:
     """Queue a render of the project as it is now; returns at once with the job.
 
     A `webhook` must be http(s) and resolve to public addresses (unless the server allows
-    more); it is checked again when it is called. 409 `asset_deleted`, naming the field, if
-    the document names an asset that was deleted.
+    more); it is checked again when it is called; any other URL is 400 `webhook_refused`.
+    409 `asset_deleted`, naming the field, if the document names an asset that was deleted.
+    400 `limit_exceeded` past the server's render limits; 429 (with `Retry-After`) when the
+    user's queue is full. A retry with the same `Idempotency-Key` and body gets the same job
+    (with `Idempotent-Replayed: true`).
     """
+    request_hash = hashlib.sha256(
+        f"{project_id}\n{body.model_dump_json(by_alias=True)}".encode()
+    ).hexdigest()
+    if idempotency_key is not None:
+        earlier = render_jobs.find_by_idempotency_key(
+            session=session, owner_id=user.id, key=idempotency_key
+        )
+        if earlier is not None:
+            if earlier.request_hash != request_hash:
+                raise IdempotencyConflict(
+                    "this Idempotency-Key was used for a different request",
+                    field="Idempotency-Key",
+                )
+            response.headers["Location"] = f"/api/renders/{earlier.id}"
+            response.headers["Idempotent-Replayed"] = "true"
+            return render_public(earlier)
     # An unknown project is 404 before the webhook's (slower) check.
-    projects.get_document(session=session, owner_id=user.id, project_id=project_id)
+    _, document = projects.get_document(session=session, owner_id=user.id, project_id=project_id)
+    context.limits.check_render(parse_project(document), preview=body.preview)
     if body.webhook is not None:
-        context.webhooks.check(str(body.webhook))
-    job = render_jobs.create_job(
+        context.webhooks.check(body.webhook)
+    job, created = render_jobs.create_job_once(
         session=session,
         owner_id=user.id,
         project_id=project_id,
         preview=body.preview,
-        webhook=str(body.webhook) if body.webhook else None,
+        webhook=body.webhook,
         formats=sorted(set(body.formats) | {"mp4"}, key=list(FILES_BY_FORMAT).index),
         check_refs=assets.ref_check(session=session, owner_id=user.id, stored=True),
+        idempotency_key=idempotency_key,
+        request_hash=request_hash,
+        max_unfinished=context.limits.max_queued_renders_per_user,
     )
-    context.coordinator.wake()
+    if created:
+        context.coordinator.wake()
     response.headers["Location"] = f"/api/renders/{job.id}"
+    if not created:
+        response.headers["Idempotent-Replayed"] = "true"
     return render_public(job)
 
 
@@ -140,9 +181,12 @@ def get_render(render_id: str, session: SessionDep, user: CurrentUser) -> Render
 
 
 @router.delete("/renders/{render_id}", operation_id="cancelRender")
-def cancel_render(render_id: str, session: SessionDep, user: CurrentUser) -> RenderPublic:
-    """Cancel: a queued job stops at once, a running one within moments."""
+def cancel_render(
+    render_id: str, session: SessionDep, context: ContextDep, user: CurrentUser
+) -> RenderPublic:
+    """Cancel: a queued job stops at once, a running one within 2 seconds, in every phase."""
     job = render_jobs.request_cancel(session=session, owner_id=user.id, job_id=render_id)
+    context.coordinator.cancel(job.id)
     return render_public(job)
 
 
