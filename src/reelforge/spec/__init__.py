@@ -1,6 +1,12 @@
 """The project document: models, defaults and validation (no I/O)."""
 
-from reelforge.spec.load import load_project, parse_project, project_schema
+from reelforge.spec.load import (
+    check_template,
+    load_project,
+    parse_project,
+    project_schema,
+    read_document,
+)
 from reelforge.spec.models import (
     DEFAULT_VOICE_ID,
     MUSIC_STYLES,
@@ -21,7 +27,9 @@ __all__ = [
     "Project",
     "Scene",
     "VideoVisual",
+    "check_template",
     "load_project",
     "parse_project",
     "project_schema",
+    "read_document",
 ]

@@ -1153,6 +1153,13 @@ export interface components {
              */
             title: string;
             /**
+             * Variables
+             * @description Merge fields: a document with variables is a template (spec/variables.py).
+             */
+            variables?: {
+                [key: string]: components["schemas"]["Variable"];
+            };
+            /**
              * Version
              * @default 1
              * @constant
@@ -1250,6 +1257,14 @@ export interface components {
              * @default null
              */
             title: string | null;
+            /**
+             * Variables
+             * @description Merge fields: a document with variables is a template (spec/variables.py).
+             * @default null
+             */
+            variables: {
+                [key: string]: components["schemas"]["Variable"];
+            } | null;
             /**
              * Version
              * @default null
@@ -1538,6 +1553,23 @@ export interface components {
             isOwner: boolean;
             /** Name */
             name: string;
+        };
+        /**
+         * Variable
+         * @description A merge field of a template: `{{name}}` in any string of the document (spec/variables.py).
+         */
+        Variable: {
+            /**
+             * Default
+             * @description Used when a row gives no value; none: every row must give one.
+             */
+            default?: string | number | null;
+            /**
+             * Type
+             * @default text
+             * @enum {string}
+             */
+            type: "text" | "image" | "video" | "audio" | "color" | "number";
         };
         /** VideoVisual */
         VideoVisual: {
