@@ -17,7 +17,7 @@ from reelforge.config import get_settings
 from reelforge.errors import RenderCancelled
 from reelforge.ffmpeg import ffmpeg_argv, run
 from reelforge.files import atomic_output
-from reelforge.render.chunks import Encoder, chunk_spec, plan_chunks
+from reelforge.render.chunks import Chunk, Encoder, chunk_spec, plan_chunks
 from reelforge.render.compile import compile_chunk
 from reelforge.render.concat import assemble
 from reelforge.render.soundtrack import build_soundtrack
@@ -131,6 +131,23 @@ def resolve_project(
     )
 
 
+def plan_render(
+    project: Project,
+    *,
+    resolver: AssetResolver,
+    options: RenderOptions,
+    narrator: Narrator | None = None,
+) -> tuple[Timeline, list[Chunk]]:
+    """The timeline and the chunks a render with these options would use."""
+    timeline = resolve_project(project, resolver=resolver, options=options, narrator=narrator)
+    settings = get_settings()
+    chunk_seconds = (
+        settings.chunk_seconds if options.chunk_seconds is None else options.chunk_seconds
+    )
+    encoder = Encoder.for_render(preview=options.preview, lossless=options.lossless)
+    return timeline, plan_chunks(timeline, chunk_seconds=chunk_seconds, encoder=encoder)
+
+
 def render_project(
     project: Project,
     *,
@@ -150,13 +167,8 @@ def render_project(
     cache = _cache_dir(options)
     report = _Reporter(on_progress)
     report.emit("plan")
-    timeline = resolve_project(project, resolver=resolver, options=options, narrator=narrator)
+    timeline, chunks = plan_render(project, resolver=resolver, options=options, narrator=narrator)
     settings = get_settings()
-    chunk_seconds = (
-        settings.chunk_seconds if options.chunk_seconds is None else options.chunk_seconds
-    )
-    encoder = Encoder.for_render(preview=options.preview, lossless=options.lossless)
-    chunks = plan_chunks(timeline, chunk_seconds=chunk_seconds, encoder=encoder)
     store = ChunkStore(cache)
     todo = [c for c in chunks if not store.has(c.key)]
     report.total, report.cached = len(chunks), len(chunks) - len(todo)
