@@ -249,3 +249,37 @@ def document_bodies() -> dict[str, type[BaseModel]]:
         "patchSceneProductOverlay": partial(ProductOverlay, "ProductOverlayUpdate"),
         "patchMusic": partial(Music, "MusicUpdate"),
     }
+
+
+# -- batches ------------------------------------------------------------------------------------
+
+
+class BatchCreate(ApiModel):
+    rows: list[dict[str, str | float | int | None]] = Field(
+        min_length=1,
+        max_length=10000,
+        description="One object per row: variable name → value; `id` names the row's files.",
+    )
+    preview: bool = False
+    webhook: AnyHttpUrl | None = None
+
+
+class BatchRowPublic(ApiModel):
+    id: str
+    status: Literal["queued", "running", "succeeded", "failed", "cancelled"]
+    render_id: str | None = None
+    error: str | None = None
+
+
+class BatchPublic(ApiModel):
+    id: str
+    project_id: str
+    project_revision: int
+    preview: bool
+    status: Literal["queued", "running", "succeeded", "partial", "failed", "cancelled"]
+    rows: list[BatchRowPublic]
+    rows_done: int
+    rows_failed: int
+    cancel_requested: bool
+    created_at: dt.datetime
+    finished_at: dt.datetime | None = None

@@ -56,15 +56,19 @@ def read_rows(path: Path, *, variables: Iterable[str]) -> list[Row]:
         raise ProjectError(f"--data: file not found: {path}") from None
     except (OSError, UnicodeDecodeError) as exc:
         raise ProjectError(f"--data: cannot read {path}: {exc}") from None
-    suffix = path.suffix.lower()
-    if suffix == ".csv":
-        records = _csv_records(text, path)
-    elif suffix == ".json":
-        records = _json_records(text, path)
-    elif suffix in (".jsonl", ".ndjson"):
-        records = _jsonl_records(text, path)
+    return parse_rows(text, kind=path.suffix.lower().lstrip("."), name=path, variables=variables)
+
+
+def parse_rows(text: str, *, kind: str, name: Path, variables: Iterable[str]) -> list[Row]:
+    """Rows from the text of a `csv`, `json` or `jsonl` file; errors name the file `name`."""
+    if kind == "csv":
+        records = _csv_records(text, name)
+    elif kind == "json":
+        records = _json_records(text, name)
+    elif kind in ("jsonl", "ndjson"):
+        records = _jsonl_records(text, name)
     else:
-        raise ProjectError(f"--data: {path.name}: expected a .csv, .json or .jsonl file")
+        raise ProjectError(f"{name.name}: expected a .csv, .json or .jsonl file")
     return make_rows(records, variables=variables)
 
 
@@ -96,21 +100,20 @@ def _csv_records(text: str, path: Path) -> list[dict[str, Any]]:
     try:
         lines = [line for line in reader if any(cell.strip() for cell in line)]
     except csv.Error as exc:
-        raise ProjectError(f"--data: {path.name}: line {reader.line_num}: {exc}") from None
+        raise ProjectError(f"{path.name}: line {reader.line_num}: {exc}") from None
     if not lines:
-        raise ProjectError(f"--data: {path.name}: no header row")
+        raise ProjectError(f"{path.name}: no header row")
     header = [name.strip() for name in lines[0]]
     for i, name in enumerate(header):
         if not name:
-            raise ProjectError(f"--data: {path.name}: column {i + 1} has no name")
+            raise ProjectError(f"{path.name}: column {i + 1} has no name")
         if name in header[:i]:
-            raise ProjectError(f"--data: {path.name}: column {name!r} appears twice")
+            raise ProjectError(f"{path.name}: column {name!r} appears twice")
     records = []
     for number, cells in enumerate(lines[1:], start=1):
         if len(cells) > len(header):
             raise ProjectError(
-                f"--data: {path.name}: row {number} has {len(cells)} cells, "
-                f"the header {len(header)}"
+                f"{path.name}: row {number} has {len(cells)} cells, the header {len(header)}"
             )
         records.append({name: (cells[i] if i < len(cells) and cells[i] != "" else None)
                         for i, name in enumerate(header)})  # fmt: skip
@@ -121,9 +124,9 @@ def _json_records(text: str, path: Path) -> list[dict[str, Any]]:
     try:
         data = json.loads(text)
     except json.JSONDecodeError as exc:
-        raise ProjectError(f"--data: {path.name}: not valid JSON (line {exc.lineno})") from None
+        raise ProjectError(f"{path.name}: not valid JSON (line {exc.lineno})") from None
     if not isinstance(data, list):
-        raise ProjectError(f"--data: {path.name}: expected a list of objects")
+        raise ProjectError(f"{path.name}: expected a list of objects")
     return [_record(item, path, i) for i, item in enumerate(data, start=1)]
 
 
@@ -135,14 +138,14 @@ def _jsonl_records(text: str, path: Path) -> list[dict[str, Any]]:
         try:
             item = json.loads(line)
         except json.JSONDecodeError:
-            raise ProjectError(f"--data: {path.name}: line {line_number}: not valid JSON") from None
+            raise ProjectError(f"{path.name}: line {line_number}: not valid JSON") from None
         records.append(_record(item, path, len(records) + 1))
     return records
 
 
 def _record(item: Any, path: Path, number: int) -> dict[str, Any]:
     if not isinstance(item, dict):
-        raise ProjectError(f"--data: {path.name}: row {number} is not an object")
+        raise ProjectError(f"{path.name}: row {number} is not an object")
     return item
 
 

@@ -1,6 +1,7 @@
 """The project document: models, defaults and validation (no I/O)."""
 
 from reelforge.spec.load import (
+    canonical_document,
     check_template,
     load_project,
     parse_project,
@@ -27,6 +28,7 @@ __all__ = [
     "Project",
     "Scene",
     "VideoVisual",
+    "canonical_document",
     "check_template",
     "load_project",
     "parse_project",

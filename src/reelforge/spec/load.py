@@ -12,6 +12,7 @@ from pydantic import ValidationError
 from reelforge.errors import ProjectError
 from reelforge.spec.models import Project, Variable
 from reelforge.spec.variables import (
+    PLACEHOLDER,
     declarations,
     is_template,
     placeholders_by_field,
@@ -180,3 +181,29 @@ def read_document(path: Path) -> Any:
 def project_schema() -> dict[str, Any]:
     """JSON Schema of the document (exported to docs/project.schema.json)."""
     return Project.model_json_schema(by_alias=True)
+
+
+def canonical_document(document: Any) -> tuple[Project, dict[str, Any]]:
+    """The project (a template with its defaults substituted) and the document to store: every
+    default filled in, and a template's placeholders kept where they were written."""
+    project = parse_project(document)
+    canonical = project.to_document()
+    if is_template(document):
+        _restore_placeholders(document, canonical)
+    return project, canonical
+
+
+def _restore_placeholders(raw: Any, canonical: Any) -> None:
+    """Put back each string of `raw` that holds a placeholder at the same place in `canonical`
+    (same keys and list positions: validation only adds defaults)."""
+    items: list[tuple[Any, Any]] = []
+    if isinstance(raw, dict) and isinstance(canonical, dict):
+        items = [(k, v) for k, v in raw.items() if k != "variables" and k in canonical]
+    elif isinstance(raw, list) and isinstance(canonical, list) and len(raw) == len(canonical):
+        items = list(enumerate(raw))
+    for key, value in items:
+        if isinstance(value, str):
+            if PLACEHOLDER.search(value):
+                canonical[key] = value
+        else:
+            _restore_placeholders(value, canonical[key])

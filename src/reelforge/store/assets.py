@@ -18,7 +18,7 @@ from sqlalchemy import func, select, text
 from sqlalchemy.orm import Session
 
 from reelforge.errors import AssetDeleted, AssetInUse, MediaError, NotFound, ProjectError
-from reelforge.spec import ImageVisual, Project, VideoVisual
+from reelforge.spec import ImageVisual, Project, VideoVisual, parse_project
 from reelforge.store.db import Database, write_transaction
 from reelforge.store.media import MediaInfo, MediaStore, Upload
 from reelforge.store.models import Asset, RenderJob
@@ -120,7 +120,7 @@ def _projects_using(session: Session, owner_id: str, ref: str) -> list[tuple[str
     return [
         (project_id, title)
         for project_id, title, document in rows
-        if _refers_to(Project.model_validate(document), ref)
+        if _refers_to(parse_project(document), ref)
     ]
 
 
@@ -130,7 +130,7 @@ def _renders_using(session: Session, owner_id: str, ref: str) -> bool:
             RenderJob.owner_id == owner_id, RenderJob.status.in_(UNFINISHED)
         )
     ).all()
-    return any(_refers_to(Project.model_validate(document), ref) for document in documents)
+    return any(_refers_to(parse_project(document), ref) for document in documents)
 
 
 def _refers_to(project: Project, ref: str) -> bool:

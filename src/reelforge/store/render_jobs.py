@@ -15,7 +15,7 @@ from sqlalchemy import or_, select, update
 from sqlalchemy.orm import Session
 
 from reelforge.errors import NotFound, ShareRevoked
-from reelforge.spec import Project as ProjectDocument
+from reelforge.spec import parse_project
 from reelforge.store import projects
 from reelforge.store.db import write_transaction
 from reelforge.store.models import RenderJob, utcnow
@@ -45,7 +45,7 @@ def create_job(
         revision, document = projects.get_document(
             session=session, owner_id=owner_id, project_id=project_id, lock=True
         )
-        check_refs(ProjectDocument.model_validate(document))
+        check_refs(parse_project(document))
         job = RenderJob(
             owner_id=owner_id,
             project_id=project_id,
