@@ -40,6 +40,17 @@ def _parser() -> argparse.ArgumentParser:
     )
     r.add_argument("--no-progress", action="store_true")
 
+    b = sub.add_parser("batch", help="render a template once per row of a CSV/JSON/JSONL file")
+    b.add_argument("template", type=Path)
+    b.add_argument("--data", type=Path, required=True, help="rows: .csv, .json or .jsonl")
+    b.add_argument("-o", "--output", type=Path, required=True, help="output folder")
+    b.add_argument("--preview", action="store_true", help="480p short side, 15 fps, fastest")
+    b.add_argument("--chunk-seconds", type=float, default=None)
+    b.add_argument("--workers", type=int, default=None)
+    b.add_argument("--ray-address", default=None, help="render chunks on this Ray cluster")
+    b.add_argument("--cache-dir", type=Path, default=None)
+    b.add_argument("--no-progress", action="store_true")
+
     s = sub.add_parser("still", help="render the frame at a time as PNG")
     s.add_argument("project", type=Path)
     s.add_argument("--at", type=float, required=True)
@@ -109,6 +120,8 @@ def _dispatch(args: argparse.Namespace) -> int:
         return _render(args)
     if args.command == "still":
         return _still(args)
+    if args.command == "batch":
+        return _batch(args)
     if args.command == "new":
         return _new(args)
     if args.command == "voices":
@@ -189,6 +202,47 @@ def _render(args: argparse.Namespace) -> int:
     for path in result.delivered.paths if result.delivered else ():
         print(path)
     return 0
+
+
+def _batch(args: argparse.Namespace) -> int:
+    """Exit 0 when every row rendered, 1 with one line per failed row otherwise."""
+    from reelforge.batch import read_rows, render_batch, write_results
+    from reelforge.progress import BatchProgressBar
+    from reelforge.render.pipeline import RenderOptions
+    from reelforge.spec import check_template, read_document
+    from reelforge.timeline.assets import DirectoryResolver
+
+    template = read_document(args.template)
+    declared = check_template(template)
+    rows = read_rows(args.data, variables=declared)
+    options = RenderOptions(
+        preview=args.preview,
+        chunk_seconds=args.chunk_seconds,
+        workers=args.workers,
+        ray_address=args.ray_address,
+        cache_dir=args.cache_dir,
+    )
+    cancel = threading.Event()
+    with BatchProgressBar(enabled=sys.stderr.isatty() and not args.no_progress) as bar:
+        try:
+            results = render_batch(
+                template,
+                rows,
+                resolver=DirectoryResolver(args.template.parent),
+                out_dir=args.output,
+                options=options,
+                on_progress=bar.update,
+                cancel=cancel,
+            )
+        except KeyboardInterrupt:
+            cancel.set()
+            raise
+    table = write_results(results, args.output / "results.csv")
+    failed = [r for r in results if r.status != "succeeded"]
+    for result in failed:
+        print(f"reelforge: error: {result.error}", file=sys.stderr)
+    print(f"{table} ({len(results) - len(failed)} of {len(results)} rows rendered)")
+    return 1 if failed else 0
 
 
 def _still(args: argparse.Namespace) -> int:

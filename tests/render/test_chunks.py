@@ -163,14 +163,18 @@ def _keys(doc: dict[str, Any], chunk_seconds: float = 0.5) -> list[set[str]]:
 def test_edit_one_scene_rerenders_only_its_chunks(render: Renderer, transition: str) -> None:
     doc = twelve_scenes(transition)
     first = render(doc, chunk_seconds=0.5)
-    assert first.chunks_rendered == first.chunks_cached + first.chunks_rendered == 24
+    # cut: 2 chunks a scene; crossfade: each transition is a chunk, and the rest of a 24-frame
+    # scene (15 frames) one more (the first and last scenes keep 20 and 19 frames: 2 each)
+    total = 24 if transition == "cut" else 25
+    assert first.chunks_rendered == first.chunks_cached + first.chunks_rendered == total
     again = render(doc, chunk_seconds=0.5)
-    assert again.chunks_rendered == 0 and again.chunks_cached == 24
+    assert again.chunks_rendered == 0 and again.chunks_cached == total
     doc["scenes"][5]["visual"]["color"] = "#FFFFFF"
     showing = _keys(doc)[1]
     edited = render(doc, chunk_seconds=0.5)
     assert edited.chunks_rendered == len(showing)
-    assert edited.chunks_rendered == (2 if transition == "cut" else 4)
+    # the scene's own chunk(s) and, with crossfades, the transitions into and out of it
+    assert edited.chunks_rendered == (2 if transition == "cut" else 3)
 
 
 @pytest.mark.parametrize("transition", ["cut", "crossfade"])

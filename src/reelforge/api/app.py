@@ -16,6 +16,7 @@ from pydantic.json_schema import models_json_schema
 
 from reelforge import __version__
 from reelforge.api import errors
+from reelforge.api.batch_watcher import BatchWatcher
 from reelforge.api.context import AppContext
 from reelforge.api.coordinator import RenderCoordinator
 from reelforge.api.http import SecurityHeadersMiddleware
@@ -25,6 +26,7 @@ from reelforge.api.routes import (
     assets,
     audio,
     auth,
+    batches,
     frames,
     health,
     projects,
@@ -124,12 +126,16 @@ def create_app(
         ),
     )
 
+    batch_watcher = BatchWatcher(db=db, webhooks=webhooks)
+
     @contextlib.asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
         coordinator.start()
+        batch_watcher.start()
         try:
             yield
         finally:
+            batch_watcher.stop()
             coordinator.stop()
             db.dispose()
 
@@ -142,6 +148,7 @@ def create_app(
     app.state.context = context
     for module in (health, auth, projects, scenes, audio, assets, renders, frames, timeline):
         app.include_router(module.router, prefix="/api")
+    app.include_router(batches.router, prefix="/api")
     app.include_router(renders.shared_router, prefix="/api")
     app.include_router(webhook_secret.router, prefix="/api")
     errors.install(app)

@@ -283,3 +283,41 @@ class WebhookSecretPublic(ApiModel):
 
     secret: str
     header: str
+
+
+# -- batches ------------------------------------------------------------------------------------
+
+
+class BatchCreate(ApiModel):
+    rows: list[dict[str, str | float | int | None]] = Field(
+        min_length=1,
+        max_length=10000,
+        description="One object per row: variable name → value; `id` names the row's files.",
+    )
+    preview: bool = False
+    webhook: str | None = Field(
+        default=None,
+        max_length=2048,
+        description="an http(s) URL that gets the batch's final status, signed like a render's",
+    )
+
+
+class BatchRowPublic(ApiModel):
+    id: str
+    status: Literal["queued", "running", "succeeded", "failed", "cancelled"]
+    render_id: str | None = None
+    error: str | None = None
+
+
+class BatchPublic(ApiModel):
+    id: str
+    project_id: str
+    project_revision: int
+    preview: bool
+    status: Literal["queued", "running", "succeeded", "partial", "failed", "cancelled"]
+    rows: list[BatchRowPublic]
+    rows_done: int
+    rows_failed: int
+    cancel_requested: bool
+    created_at: dt.datetime
+    finished_at: dt.datetime | None = None

@@ -17,6 +17,7 @@ import hashlib
 import hmac
 import ipaddress
 import json
+import logging
 import socket
 import time
 from dataclasses import dataclass
@@ -26,6 +27,8 @@ import httpx
 
 from reelforge.config import Settings
 from reelforge.errors import WebhookRefused
+
+logger = logging.getLogger("reelforge.api.webhooks")
 
 IPAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
 IPNetwork = ipaddress.IPv4Network | ipaddress.IPv6Network
@@ -191,6 +194,22 @@ class WebhookPolicy:
                 "POST", target.url, content=body, headers=headers, extensions=extensions
             )
             return client.send(request)
+
+    def deliver(self, url: str, payload: Any, *, what: str, attempts: int = 3) -> None:
+        """POST the payload, retrying a 5xx or a network error with backoff; a refused
+        address or a 4xx ends it. Failures are logged, never raised (at most `attempts`)."""
+        for attempt in range(attempts):
+            try:  # checked again at each try: the host may resolve elsewhere by now
+                response = self.post(url, payload, timeout=10.0)
+                if response.status_code < 500:
+                    return
+            except WebhookRefused as exc:
+                logger.warning("webhook of %s not sent: %s", what, exc)
+                return
+            except httpx.HTTPError as exc:
+                logger.warning("webhook of %s: %s", what, exc)
+            if attempt + 1 < attempts:
+                time.sleep(0.5 * 2**attempt)
 
     @staticmethod
     def _resolve(host: str, port: int, field: str) -> list[IPAddress]:

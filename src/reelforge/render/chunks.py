@@ -162,17 +162,24 @@ def plan_chunks(
 ) -> list[Chunk]:
     """Chunks aligned to scene boundaries, none longer than `chunk_seconds` (long scenes split).
 
-    Split points inside a long scene are spaced evenly, so shortening a scene slightly changes
-    only that scene's chunks. `chunk_seconds=None` (or 0) plans the one-chunk render.
+    A transition is a chunk of its own, so a scene's other chunks show only that scene: an
+    edit of one scene (or a batch row that changes one scene) re-renders that scene's chunks
+    and the transitions into and out of it, never its neighbours. Split points inside a long
+    scene are spaced evenly, so shortening a scene slightly changes only that scene's chunks.
+    `chunk_seconds=None` (or 0) plans the one-chunk render.
     """
     if not chunk_seconds or chunk_seconds <= 0:
         spec = chunk_spec(timeline, 0, timeline.total_frames, encoder)
         return [Chunk(index=0, start=0, end=timeline.total_frames, spec=spec)]
     limit = max(1, round(chunk_seconds * timeline.fps))
-    chunks: list[Chunk] = []
+    spans: list[tuple[int, int, bool]] = []  # (start, end, is a transition)
     for scene in timeline.scenes:
-        n = max(1, -(-scene.frames // limit))
-        cuts = [scene.start_frame + (scene.frames * i) // n for i in range(n + 1)]
+        spans.append((scene.start_frame, scene.end_frame, False))
+    spans = _transitions_apart(timeline, spans)
+    chunks: list[Chunk] = []
+    for start, end, whole in spans:
+        n = 1 if whole else max(1, -(-(end - start) // limit))
+        cuts = [start + ((end - start) * i) // n for i in range(n + 1)]
         for a, b in zip(cuts, cuts[1:], strict=False):
             if b > a:
                 chunks.append(
@@ -181,6 +188,32 @@ def plan_chunks(
                     )
                 )
     return chunks
+
+
+def _transitions_apart(
+    timeline: Timeline, scenes: list[tuple[int, int, bool]]
+) -> list[tuple[int, int, bool]]:
+    """Scene spans with each transition region [cut - d//2, cut + d - d//2) cut out as a span of
+    its own; the scene spans as given if regions would overlap (very short scenes)."""
+    spans: list[tuple[int, int, bool]] = []
+    position = 0
+    for k, scene in enumerate(timeline.scenes):
+        d = scene.transition_frames if k + 1 < len(timeline.scenes) else 0
+        lo, hi = scene.end_frame - d // 2, scene.end_frame + d - d // 2
+        if not d:
+            lo = hi = scene.end_frame
+        if lo < position or (
+            k + 1 < len(timeline.scenes) and hi > timeline.scenes[k + 1].end_frame
+        ):
+            return scenes
+        if lo > position:
+            spans.append((position, lo, False))
+        if hi > lo:
+            spans.append((lo, hi, True))
+        position = hi
+    if position < timeline.total_frames:
+        spans.append((position, timeline.total_frames, False))
+    return spans
 
 
 def chunk_spec(timeline: Timeline, start: int, end: int, encoder: Encoder) -> ChunkSpec:

@@ -20,7 +20,7 @@ from reelforge.delivery.outputs import Delivered, FinishedRender, deliver
 from reelforge.errors import RenderCancelled
 from reelforge.ffmpeg import ffmpeg_argv, run
 from reelforge.files import atomic_output
-from reelforge.render.chunks import Encoder, chunk_spec, plan_chunks
+from reelforge.render.chunks import Chunk, Encoder, chunk_spec, plan_chunks
 from reelforge.render.compile import compile_chunk, require_tone_mapping
 from reelforge.render.concat import assemble, encode_audio
 from reelforge.render.soundtrack import build_soundtrack
@@ -140,6 +140,36 @@ def resolve_project(
     return timeline
 
 
+def plan_render(
+    project: Project,
+    *,
+    resolver: AssetResolver,
+    options: RenderOptions,
+    narrator: Narrator | None = None,
+    cancel: threading.Event | None = None,
+) -> tuple[Timeline, list[Chunk]]:
+    """The timeline and the chunks a render with these options would use."""
+    timeline = resolve_project(
+        project, resolver=resolver, options=options, narrator=narrator, cancel=cancel
+    )
+    settings = get_settings()
+    chunk_seconds = (
+        settings.chunk_seconds if options.chunk_seconds is None else options.chunk_seconds
+    )
+    return timeline, plan_chunks(
+        timeline, chunk_seconds=chunk_seconds, encoder=render_encoder(project, options)
+    )
+
+
+def render_encoder(project: Project, options: RenderOptions) -> Encoder:
+    """The x264 settings of a render: the options' quality, else the document's."""
+    return Encoder.for_render(
+        preview=options.preview,
+        lossless=options.lossless,
+        quality=options.quality or project.output.quality,
+    )
+
+
 def render_project(
     project: Project,
     *,
@@ -161,19 +191,10 @@ def render_project(
     cache = _cache_dir(options)
     report = _Reporter(on_progress)
     report.emit("plan")
-    timeline = resolve_project(
+    timeline, chunks = plan_render(
         project, resolver=resolver, options=options, narrator=narrator, cancel=cancel
     )
     settings = get_settings()
-    chunk_seconds = (
-        settings.chunk_seconds if options.chunk_seconds is None else options.chunk_seconds
-    )
-    encoder = Encoder.for_render(
-        preview=options.preview,
-        lossless=options.lossless,
-        quality=options.quality or project.output.quality,
-    )
-    chunks = plan_chunks(timeline, chunk_seconds=chunk_seconds, encoder=encoder)
     store = ChunkStore(cache)
     store.mark_used([c.key for c in chunks])  # before deciding: a budget pass then keeps them
     todo = [c for c in chunks if not store.has(c.key)]
@@ -224,7 +245,7 @@ def render_project(
                 size=(timeline.look.width, timeline.look.height),
                 fps=timeline.fps,
                 duration=timeline.duration,
-                encoder=encoder,
+                encoder=render_encoder(project, options),
                 aac=encode_audio(audio, cache_dir=cache, cancel=cancel),
                 mix=audio,
             )

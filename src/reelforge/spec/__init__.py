@@ -1,6 +1,13 @@
 """The project document: models, defaults and validation (no I/O)."""
 
-from reelforge.spec.load import load_project, parse_project, project_schema
+from reelforge.spec.load import (
+    canonical_document,
+    check_template,
+    load_project,
+    parse_project,
+    project_schema,
+    read_document,
+)
 from reelforge.spec.models import (
     DEFAULT_VOICE_ID,
     MUSIC_STYLES,
@@ -21,7 +28,10 @@ __all__ = [
     "Project",
     "Scene",
     "VideoVisual",
+    "canonical_document",
+    "check_template",
     "load_project",
     "parse_project",
     "project_schema",
+    "read_document",
 ]

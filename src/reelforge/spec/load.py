@@ -3,13 +3,21 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
 from pydantic import ValidationError
 
 from reelforge.errors import ProjectError
-from reelforge.spec.models import Project
+from reelforge.spec.models import Project, Variable
+from reelforge.spec.variables import (
+    PLACEHOLDER,
+    declarations,
+    is_template,
+    placeholders_by_field,
+    substitute,
+)
 
 
 def field_path(loc: tuple[int | str, ...]) -> str:
@@ -69,10 +77,70 @@ def _range_message(loc: tuple[Any, ...], kind: str, ctx: dict[str, Any]) -> str:
     return f"must be {words[kind]} {bound}"
 
 
-def parse_project(document: Any) -> Project:
-    """Validate a document (a dict). Raises ProjectError naming the first bad field."""
+def parse_project(document: Any, values: Mapping[str, object] | None = None) -> Project:
+    """Validate a document (a dict). Raises ProjectError naming the first bad field.
+
+    A template (a document with `variables`) is validated after its placeholders are replaced
+    by `values`, else by the variables' defaults; an error in a substituted field names the
+    variable too.
+    """
     if not isinstance(document, dict):
         raise ProjectError("the project document must be a JSON object")
+    if values is None and not is_template(document):
+        return _validate(document)
+    by_field = placeholders_by_field(document)
+    concrete = substitute(document, values or {})
+    try:
+        return _validate(concrete)
+    except ProjectError as exc:
+        raise _naming_variables(exc.problems, by_field) from None
+
+
+def _naming_variables(problems: list[tuple[str, str]], by_field: dict[str, list[str]]) -> Exception:
+    """The first problem as a ProjectError, naming the variables substituted into its field."""
+    path, msg = problems[0]
+    more = f" (and {len(problems) - 1} more)" if len(problems) > 1 else ""
+    named = _variables_at(path, by_field)
+    which = f" (from variable {', '.join(repr(n) for n in named)})" if named else ""
+    text = f"{path}: {msg}{which}{more}" if path else f"{msg}{more}"
+    return ProjectError(text, field=path or None, problems=problems)
+
+
+def check_template(document: Any) -> dict[str, Variable]:
+    """Check a template as written, before any row: its declarations, every placeholder
+    declared, and the document valid with defaults substituted. A field that holds a
+    placeholder without a default is checked only when a row gives its value."""
+    if not isinstance(document, dict):
+        raise ProjectError("the project document must be a JSON object")
+    declared = declarations(document)
+    by_field = placeholders_by_field(document)
+    pending = {
+        path for path, names in by_field.items() if any(declared[n].default is None for n in names)
+    }
+    try:
+        _validate(substitute(document, {}, keep_missing=True))
+    except ProjectError as exc:
+        left = [(p, m) for p, m in exc.problems if not any(_overlaps(p, q) for q in pending)]
+        if left:
+            raise _naming_variables(left, by_field) from None
+    return declared
+
+
+def _overlaps(a: str, b: str) -> bool:
+    """Whether one field path is the other or lies inside it."""
+    inside = (".", "[")
+    return a == b or any(b.startswith(a + c) or a.startswith(b + c) for c in inside)
+
+
+def _variables_at(path: str, by_field: Mapping[str, list[str]]) -> list[str]:
+    names: list[str] = []
+    for field, used in by_field.items():
+        if path and _overlaps(path, field):
+            names.extend(n for n in used if n not in names)
+    return names
+
+
+def _validate(document: dict[str, Any]) -> Project:
     try:
         return Project.model_validate(document)
     except ValidationError as exc:
@@ -91,7 +159,12 @@ def parse_project(document: Any) -> Project:
 
 
 def load_project(path: Path) -> Project:
-    """Read and validate a project file."""
+    """Read and validate a project file (a template renders with its defaults)."""
+    return parse_project(read_document(path))
+
+
+def read_document(path: Path) -> Any:
+    """A project file's JSON, not yet validated."""
     try:
         text = path.read_text(encoding="utf-8")
     except FileNotFoundError:
@@ -102,9 +175,35 @@ def load_project(path: Path) -> Project:
         document = json.loads(text)
     except json.JSONDecodeError as exc:
         raise ProjectError(f"{path}: not valid JSON (line {exc.lineno}: {exc.msg})") from None
-    return parse_project(document)
+    return document
 
 
 def project_schema() -> dict[str, Any]:
     """JSON Schema of the document (exported to docs/project.schema.json)."""
     return Project.model_json_schema(by_alias=True)
+
+
+def canonical_document(document: Any) -> tuple[Project, dict[str, Any]]:
+    """The project (a template with its defaults substituted) and the document to store: every
+    default filled in, and a template's placeholders kept where they were written."""
+    project = parse_project(document)
+    canonical = project.to_document()
+    if is_template(document):
+        _restore_placeholders(document, canonical)
+    return project, canonical
+
+
+def _restore_placeholders(raw: Any, canonical: Any) -> None:
+    """Put back each string of `raw` that holds a placeholder at the same place in `canonical`
+    (same keys and list positions: validation only adds defaults)."""
+    items: list[tuple[Any, Any]] = []
+    if isinstance(raw, dict) and isinstance(canonical, dict):
+        items = [(k, v) for k, v in raw.items() if k != "variables" and k in canonical]
+    elif isinstance(raw, list) and isinstance(canonical, list) and len(raw) == len(canonical):
+        items = list(enumerate(raw))
+    for key, value in items:
+        if isinstance(value, str):
+            if PLACEHOLDER.search(value):
+                canonical[key] = value
+        else:
+            _restore_placeholders(value, canonical[key])

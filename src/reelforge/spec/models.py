@@ -168,6 +168,19 @@ class Scene(Model):
     )
 
 
+VariableType = Literal["text", "image", "video", "audio", "color", "number"]
+VARIABLE_NAME = r"^[A-Za-z_][A-Za-z0-9_]{0,63}$"
+
+
+class Variable(Model):
+    """A merge field of a template: `{{name}}` in any string of the document (spec/variables.py)."""
+
+    type: VariableType = "text"
+    default: str | float | None = Field(
+        default=None, description="Used when a row gives no value; none: every row must give one."
+    )
+
+
 class Project(Model):
     """A whole project document, `version: 1`."""
 
@@ -181,6 +194,18 @@ class Project(Model):
     captions: Captions = Field(default_factory=Captions)
     pronunciations: dict[str, str] = Field(default_factory=dict)
     scenes: list[Scene] = Field(default_factory=list, max_length=2000)
+    variables: dict[str, Variable] = Field(
+        default_factory=dict,
+        description="Merge fields: a document with variables is a template (spec/variables.py).",
+    )
+
+    @field_validator("variables")
+    @classmethod
+    def _variables(cls, value: dict[str, Variable]) -> dict[str, Variable]:
+        for name in value:
+            if re.fullmatch(VARIABLE_NAME, name) is None:
+                raise ValueError(f"variable name {name!r} must match {VARIABLE_NAME}")
+        return value
 
     @field_validator("pronunciations")
     @classmethod

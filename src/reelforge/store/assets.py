@@ -25,7 +25,7 @@ from reelforge.errors import (
     NotFound,
     ProjectError,
 )
-from reelforge.spec import ImageVisual, Project, VideoVisual
+from reelforge.spec import ImageVisual, Project, VideoVisual, parse_project
 from reelforge.store.db import Database, write_transaction
 from reelforge.store.media import MediaInfo, MediaStore, Upload
 from reelforge.store.models import Asset, RenderJob
@@ -137,7 +137,7 @@ def _projects_using(session: Session, owner_id: str, ref: str) -> list[tuple[str
     return [
         (project_id, title)
         for project_id, title, document in rows
-        if _refers_to(Project.model_validate(document), ref)
+        if _refers_to(parse_project(document), ref)
     ]
 
 
@@ -147,7 +147,7 @@ def _renders_using(session: Session, owner_id: str, ref: str) -> bool:
             RenderJob.owner_id == owner_id, RenderJob.status.in_(UNFINISHED)
         )
     ).all()
-    return any(_refers_to(Project.model_validate(document), ref) for document in documents)
+    return any(_refers_to(parse_project(document), ref) for document in documents)
 
 
 def _refers_to(project: Project, ref: str) -> bool:

@@ -198,3 +198,23 @@ class LoginThrottle(Base):
     failures: Mapped[int] = mapped_column(Integer, default=0)
     window_start: Mapped[dt.datetime] = mapped_column(default=utcnow)
     locked_until: Mapped[dt.datetime | None] = mapped_column(default=None)
+
+
+class Batch(Base):
+    """A template rendered once per row: each row that could be filled in is an ordinary
+    render job; `rows` keeps, in row order, `{"id", "renderId", "error"}` (a row that could not
+    be filled in has an error and no render). The status is derived from the rows' jobs."""
+
+    __tablename__ = "batches"
+
+    id: Mapped[str] = mapped_column(String(32), primary_key=True, default=new_id)
+    owner_id: Mapped[str] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    project_id: Mapped[str] = mapped_column(String(32), index=True)
+    project_revision: Mapped[int] = mapped_column(Integer)
+    preview: Mapped[bool] = mapped_column(Boolean, default=False)
+    webhook: Mapped[str | None] = mapped_column(Text, default=None)
+    rows: Mapped[list[dict[str, Any]]] = mapped_column(JSON)
+    cancel_requested: Mapped[bool] = mapped_column(Boolean, default=False)
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    # set once, by the process that saw every row finish (and sends the webhook)
+    finished_at: Mapped[dt.datetime | None] = mapped_column(default=None, index=True)

@@ -20,7 +20,7 @@ from sqlalchemy.orm import Session
 
 from reelforge.errors import NotFound, NothingToUndo, RevisionConflict
 from reelforge.spec import Project as ProjectDocument
-from reelforge.spec import parse_project
+from reelforge.spec import canonical_document, parse_project
 from reelforge.store.db import write_transaction
 from reelforge.store.edits import Document, Edit
 from reelforge.store.models import Project, ProjectState, utcnow
@@ -59,19 +59,19 @@ class History:
     can_redo: bool
 
 
-def validate(document: Any, check_refs: RefCheck) -> ProjectDocument:
-    """Parse a document and check its media references; ProjectError names the bad field."""
-    project = parse_project(document)
+def validate(document: Any, check_refs: RefCheck) -> tuple[ProjectDocument, Document]:
+    """Parse a document and check its media references; ProjectError names the bad field.
+    Returns the project and the document to store (a template keeps its placeholders)."""
+    project, canonical = canonical_document(document)
     check_refs(project)
-    return project
+    return project, canonical
 
 
 def create_project(
     *, session: Session, owner_id: str, document: Any, check_refs: RefCheck
 ) -> ProjectView:
     with write_transaction(session):  # references are checked where the row is written
-        project = validate(document, check_refs)
-        canonical = project.to_document()
+        project, canonical = validate(document, check_refs)
         row = Project(owner_id=owner_id, title=project.title, document=canonical)
         session.add(row)
         session.flush()
@@ -89,7 +89,7 @@ def list_projects(*, session: Session, owner_id: str) -> list[Project]:
 def get_project(*, session: Session, owner_id: str, project_id: str) -> ProjectView:
     row = _load(session, owner_id, project_id, lock=False)
     can_undo, can_redo = _neighbours(session, row)
-    return _view(row, ProjectDocument.model_validate(row.document), can_undo, can_redo)
+    return _view(row, parse_project(row.document), can_undo, can_redo)
 
 
 def get_document(
@@ -129,8 +129,7 @@ def apply_edit(
         row = _load(session, owner_id, project_id, lock=True)
         _check_revision(row, if_match)
         new_document, labeler = edit(row.document)
-        project = validate(new_document, check_refs)
-        canonical = project.to_document()
+        project, canonical = validate(new_document, check_refs)
         if canonical == row.document:
             can_undo, can_redo = _neighbours(session, row)
             return _view(row, project, can_undo, can_redo)
@@ -194,7 +193,7 @@ def _step(
         state = session.get(ProjectState, (row.id, target))
         if state is None:
             raise NothingToUndo("nothing to undo" if direction < 0 else "nothing to redo")
-        project = ProjectDocument.model_validate(state.document)
+        project = parse_project(state.document)
         check_refs(project)
         _show_state(row, state.document, target)
         session.flush()

@@ -17,7 +17,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from reelforge.errors import IdempotencyConflict, NotFound, ShareRevoked, TooManyRequests
-from reelforge.spec import Project as ProjectDocument
+from reelforge.spec import parse_project
 from reelforge.store import projects
 from reelforge.store.db import write_transaction
 from reelforge.store.models import RenderJob, utcnow
@@ -100,7 +100,7 @@ def create_job_once(
             revision, document = projects.get_document(
                 session=session, owner_id=owner_id, project_id=project_id, lock=True
             )
-            check_refs(ProjectDocument.model_validate(document))
+            check_refs(parse_project(document))
             job = RenderJob(
                 owner_id=owner_id,
                 project_id=project_id,

@@ -21,6 +21,7 @@ export type VoicePublic = Schemas["VoicePublic"];
 export type MusicStylePublic = Schemas["MusicStylePublic"];
 export type HistoryPublic = Schemas["HistoryPublic"];
 export type RenderPublic = Schemas["RenderPublic"];
+export type BatchPublic = Schemas["BatchPublic"];
 export type AssetPublic = Schemas["AssetPublic"];
 export type UserPublic = Schemas["UserPublic"];
 export type ErrorDetail = Schemas["ErrorDetail"];

@@ -187,6 +187,48 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/batches/{batch_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Get Batch */
+        get: operations["getBatch"];
+        put?: never;
+        post?: never;
+        /**
+         * Cancel Batch
+         * @description Cancel every row that has not finished: queued ones at once, running ones within
+         *     moments. Rows that finished keep their outputs.
+         */
+        delete: operations["cancelBatch"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/batches/{batch_id}/results.csv": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get Batch Results
+         * @description `id, status, output, error, seconds` per row; `output` is the video's URL.
+         */
+        get: operations["getBatchResults"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/health": {
         parameters: {
             query?: never;
@@ -282,6 +324,50 @@ export interface paths {
          * @description Edit document fields: the body is a JSON merge patch of the document.
          */
         patch: operations["patchProject"];
+        trace?: never;
+    };
+    "/api/projects/{project_id}/batches": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Start Batch
+         * @description Render the project's template once per row; returns at once (202) with the batch.
+         *
+         *     A row that cannot be filled in (missing or wrong value, unknown asset) fails alone; the
+         *     others are queued as ordinary renders. The webhook gets the batch when every row finished.
+         */
+        post: operations["startBatch"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/projects/{project_id}/batches/csv": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Start Batch From Csv
+         * @description As `startBatch`, with the rows as a CSV body (a header row naming the variables, and
+         *     optionally `id`); `preview` and `webhook` are query parameters.
+         */
+        post: operations["startBatchFromCsv"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
         trace?: never;
     };
     "/api/projects/{project_id}/frame": {
@@ -910,6 +996,71 @@ export interface components {
             /** Width */
             width: number | null;
         };
+        /** BatchCreate */
+        BatchCreate: {
+            /**
+             * Preview
+             * @default false
+             */
+            preview: boolean;
+            /**
+             * Rows
+             * @description One object per row: variable name → value; `id` names the row's files.
+             */
+            rows: {
+                [key: string]: string | number | null;
+            }[];
+            /**
+             * Webhook
+             * @description an http(s) URL that gets the batch's final status, signed like a render's
+             */
+            webhook?: string | null;
+        };
+        /** BatchPublic */
+        BatchPublic: {
+            /** Cancelrequested */
+            cancelRequested: boolean;
+            /**
+             * Createdat
+             * Format: date-time
+             */
+            createdAt: string;
+            /** Finishedat */
+            finishedAt?: string | null;
+            /** Id */
+            id: string;
+            /** Preview */
+            preview: boolean;
+            /** Projectid */
+            projectId: string;
+            /** Projectrevision */
+            projectRevision: number;
+            /** Rows */
+            rows: components["schemas"]["BatchRowPublic"][];
+            /** Rowsdone */
+            rowsDone: number;
+            /** Rowsfailed */
+            rowsFailed: number;
+            /**
+             * Status
+             * @enum {string}
+             */
+            status: "queued" | "running" | "succeeded" | "partial" | "failed" | "cancelled";
+        };
+        /** BatchRowPublic */
+        BatchRowPublic: {
+            /** Error */
+            error?: string | null;
+            /** Id */
+            id: string;
+            /** Renderid */
+            renderId?: string | null;
+            /**
+             * Status
+             * @enum {string}
+             */
+            status: "queued" | "running" | "succeeded" | "failed" | "cancelled";
+        };
         /** Brand */
         Brand: {
             /**
@@ -1319,6 +1470,13 @@ export interface components {
              */
             title: string;
             /**
+             * Variables
+             * @description Merge fields: a document with variables is a template (spec/variables.py).
+             */
+            variables?: {
+                [key: string]: components["schemas"]["Variable"];
+            };
+            /**
              * Version
              * @default 1
              * @constant
@@ -1416,6 +1574,14 @@ export interface components {
              * @default null
              */
             title: string | null;
+            /**
+             * Variables
+             * @description Merge fields: a document with variables is a template (spec/variables.py).
+             * @default null
+             */
+            variables: {
+                [key: string]: components["schemas"]["Variable"];
+            } | null;
             /**
              * Version
              * @default null
@@ -1730,6 +1896,23 @@ export interface components {
             isOwner: boolean;
             /** Name */
             name: string;
+        };
+        /**
+         * Variable
+         * @description A merge field of a template: `{{name}}` in any string of the document (spec/variables.py).
+         */
+        Variable: {
+            /**
+             * Default
+             * @description Used when a row gives no value; none: every row must give one.
+             */
+            default?: string | number | null;
+            /**
+             * Type
+             * @default text
+             * @enum {string}
+             */
+            type: "text" | "image" | "video" | "audio" | "color" | "number";
         };
         /** VideoVisual */
         VideoVisual: {
@@ -2195,6 +2378,99 @@ export interface operations {
             };
         };
     };
+    getBatch: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                batch_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description an error */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorPublic"];
+                };
+            };
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BatchPublic"];
+                };
+            };
+        };
+    };
+    cancelBatch: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                batch_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description an error */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorPublic"];
+                };
+            };
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BatchPublic"];
+                };
+            };
+        };
+    };
+    getBatchResults: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                batch_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description an error */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorPublic"];
+                };
+            };
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/csv": unknown;
+                };
+            };
+        };
+    };
     getHealth: {
         parameters: {
             query?: never;
@@ -2441,6 +2717,79 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["ProjectPublic"];
+                };
+            };
+        };
+    };
+    startBatch: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                project_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["BatchCreate"];
+            };
+        };
+        responses: {
+            /** @description an error */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorPublic"];
+                };
+            };
+            /** @description Successful Response */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BatchPublic"];
+                };
+            };
+        };
+    };
+    startBatchFromCsv: {
+        parameters: {
+            query?: {
+                preview?: boolean;
+                webhook?: string | null;
+            };
+            header?: never;
+            path: {
+                project_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "text/csv": string;
+            };
+        };
+        responses: {
+            /** @description an error */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorPublic"];
+                };
+            };
+            /** @description Successful Response */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BatchPublic"];
                 };
             };
         };

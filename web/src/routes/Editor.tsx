@@ -5,6 +5,7 @@ import { ApiError, type Patch, type ProductOverlay, type ProjectPublic } from ".
 import { edits } from "../api/edits";
 import { HistoryList } from "../components/History/HistoryList";
 import { UndoToolbar } from "../components/History/UndoToolbar";
+import { BatchPanel } from "../components/Batch/BatchPanel";
 import { MediaPanel } from "../components/Media/MediaPanel";
 import { MusicPanel } from "../components/Music/MusicPanel";
 import { OutputPanel } from "../components/Output/OutputPanel";
@@ -156,6 +157,7 @@ function SidePanels({ project }: { project: ProjectPublic }) {
         <Tabs.Trigger value="media">Media</Tabs.Trigger>
         <Tabs.Trigger value="render">Render</Tabs.Trigger>
         <Tabs.Trigger value="history">History</Tabs.Trigger>
+        <Tabs.Trigger value="batch">Batch</Tabs.Trigger>
       </Tabs.List>
       <Tabs.Content value="voice"><VoicePanel /></Tabs.Content>
       <Tabs.Content value="music"><MusicPanel /></Tabs.Content>
@@ -163,6 +165,7 @@ function SidePanels({ project }: { project: ProjectPublic }) {
       <Tabs.Content value="media"><MediaPanel /></Tabs.Content>
       <Tabs.Content value="render" forceMount><RenderPanel /></Tabs.Content>
       <Tabs.Content value="history"><HistoryList key={project.id} /></Tabs.Content>
+      <Tabs.Content value="batch"><BatchPanel /></Tabs.Content>
       {project.document.product?.image ? <ProductImageFooter /> : null}
     </Tabs.Root>
   );
