@@ -23,6 +23,7 @@ from reelforge.api.routes import (
     auth,
     frames,
     health,
+    preview,
     projects,
     renders,
     scenes,
@@ -103,6 +104,7 @@ def create_app(
         try:
             yield
         finally:
+            context.previews.stop()
             coordinator.stop()
             db.dispose()
 
@@ -113,7 +115,8 @@ def create_app(
         responses={"4XX": {"model": ErrorPublic, "description": "an error"}},
     )
     app.state.context = context
-    for module in (health, auth, projects, scenes, audio, assets, renders, frames, timeline):
+    for module in (health, auth, projects, scenes, audio, assets, renders, frames, timeline,
+                   preview):  # fmt: skip
         app.include_router(module.router, prefix="/api")
     app.include_router(renders.shared_router, prefix="/api")
     errors.install(app)

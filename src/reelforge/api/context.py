@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from reelforge.api.preview import PreviewService
 from reelforge.api.webhooks import WebhookPolicy
 from reelforge.store.db import Database
 from reelforge.store.media import MediaStore
@@ -29,6 +30,8 @@ class AppContext:
     still_slots: threading.BoundedSemaphore = field(
         default_factory=lambda: threading.BoundedSemaphore(2)
     )
+    # Live previews (HLS) built in background threads, one current build per project.
+    previews: PreviewService = field(default_factory=PreviewService)
 
     @property
     def cache_dir(self) -> Path:
