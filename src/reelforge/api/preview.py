@@ -116,7 +116,7 @@ class PreviewBuild:
         from reelforge.config import get_settings
         from reelforge.engine import make_engine
         from reelforge.render.chunks import Encoder, plan_chunks
-        from reelforge.render.concat import encode_audio
+        from reelforge.render.concat import PREVIEW_AAC_SETTINGS, encode_audio
         from reelforge.render.pipeline import RenderOptions, resolve_project
         from reelforge.render.soundtrack import build_soundtrack
         from reelforge.render.store import ChunkStore
@@ -175,8 +175,9 @@ class PreviewBuild:
                 wav = build_soundtrack(
                     timeline, out=work / "mix.wav", cache_dir=self.cache_dir, cancel=self.cancel
                 )
-                audio.set_result(AacTrack.read(encode_audio(wav, cache_dir=self.cache_dir,
-                                                            cancel=self.cancel)))  # fmt: skip
+                aac = encode_audio(wav, cache_dir=self.cache_dir, cancel=self.cancel,
+                                   settings=PREVIEW_AAC_SETTINGS)  # fmt: skip
+                audio.set_result(AacTrack.read(aac))
             except BaseException as exc:
                 audio.set_exception(exc)
 

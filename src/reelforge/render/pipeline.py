@@ -19,7 +19,7 @@ from reelforge.ffmpeg import ffmpeg_argv, run
 from reelforge.files import atomic_output
 from reelforge.render.chunks import Encoder, chunk_spec, plan_chunks
 from reelforge.render.compile import compile_chunk
-from reelforge.render.concat import assemble
+from reelforge.render.concat import AAC_SETTINGS, PREVIEW_AAC_SETTINGS, assemble
 from reelforge.render.soundtrack import build_soundtrack
 from reelforge.render.store import ChunkStore
 from reelforge.render.worker import ChunkResult
@@ -197,6 +197,7 @@ def render_project(
             work_dir=work,
             cache_dir=cache,
             cancel=cancel,
+            aac_settings=PREVIEW_AAC_SETTINGS if options.preview else AAC_SETTINGS,
         )
     srt, vtt = out.with_suffix(".srt"), out.with_suffix(".vtt")
     cues = [Cue(start=a, end=b, text=t) for a, b, t in timeline.caption_cues()]
