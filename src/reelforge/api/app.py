@@ -29,6 +29,7 @@ from reelforge.api.routes import (
     batches,
     frames,
     health,
+    preview,
     projects,
     renders,
     scenes,
@@ -136,6 +137,7 @@ def create_app(
             yield
         finally:
             batch_watcher.stop()
+            context.previews.stop()
             coordinator.stop()
             db.dispose()
 
@@ -146,7 +148,8 @@ def create_app(
         responses={"4XX": {"model": ErrorPublic, "description": "an error"}},
     )
     app.state.context = context
-    for module in (health, auth, projects, scenes, audio, assets, renders, frames, timeline):
+    for module in (health, auth, projects, scenes, audio, assets, renders, frames, timeline,
+                   preview):  # fmt: skip
         app.include_router(module.router, prefix="/api")
     app.include_router(batches.router, prefix="/api")
     app.include_router(renders.shared_router, prefix="/api")

@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from reelforge.api.limits import Limits
+from reelforge.api.preview import PreviewService
 from reelforge.api.ratelimit import RateLimiter
 from reelforge.api.webhooks import IPNetwork, WebhookPolicy
 from reelforge.store.db import Database
@@ -37,6 +38,8 @@ class AppContext:
     still_slots: threading.BoundedSemaphore = field(
         default_factory=lambda: threading.BoundedSemaphore(2)
     )
+    # Live previews (HLS) built in background threads, one current build per project.
+    previews: PreviewService = field(default_factory=PreviewService)
 
     @property
     def cache_dir(self) -> Path:

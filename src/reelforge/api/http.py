@@ -24,6 +24,7 @@ EDITOR_CSP = "; ".join(
         "style-src 'self' 'unsafe-inline'",  # React sets style attributes
         "img-src 'self' data: blob:",
         "media-src 'self' blob:",
+        "worker-src 'self' blob:",  # hls.js transmuxes in a worker made from a blob
         "font-src 'self' data:",
         "connect-src 'self'",
         "object-src 'none'",

@@ -45,7 +45,7 @@ def renderer_version() -> str:
 
 
 # Modules that schedule, store or join chunks but never change a pixel.
-_NOT_PIXELS = frozenset({"__init__", "pipeline", "worker", "store", "concat", "soundtrack"})
+_NOT_PIXELS = frozenset({"__init__", "pipeline", "worker", "store", "concat", "soundtrack", "hls"})
 
 
 def _keyable(value: object) -> object:

@@ -17,6 +17,8 @@ from reelforge.files import atomic_output
 from reelforge.timeline.assets import content_hash
 
 AAC_SETTINGS = ("aac", "192k", 48000, 2)  # codec, bitrate, rate, channels: part of the cache key
+# Previews (and `render --preview`): FFmpeg's fast AAC coder, 2.5x less CPU than its default
+PREVIEW_AAC_SETTINGS = ("aac", "128k", 48000, 2, "fast")
 
 
 def concat_list(chunks: Sequence[tuple[Path, int]], fps: int) -> str:
@@ -29,17 +31,26 @@ def concat_list(chunks: Sequence[tuple[Path, int]], fps: int) -> str:
     return "\n".join(lines) + "\n"
 
 
-def encode_audio(audio: Path, *, cache_dir: Path, cancel: threading.Event | None = None) -> Path:
-    """The mix as AAC in an M4A, from the cache when this very mix was encoded before."""
-    key = hashlib.sha256(f"{content_hash(audio)}{AAC_SETTINGS}".encode()).hexdigest()
+def encode_audio(
+    audio: Path,
+    *,
+    cache_dir: Path,
+    cancel: threading.Event | None = None,
+    settings: tuple[str | int, ...] = AAC_SETTINGS,
+) -> Path:
+    """The mix as AAC in an M4A, from the cache when this very mix was encoded before.
+
+    `settings`: codec, bitrate, rate, channels and optionally the AAC coder."""
+    key = hashlib.sha256(f"{content_hash(audio)}{settings}".encode()).hexdigest()
     out = cache_dir / "aac" / f"{key}.m4a"
     if out.is_file():
         return out
-    codec, bitrate, rate, channels = AAC_SETTINGS
+    codec, bitrate, rate, channels, *coder = settings
     with atomic_output(out) as temp:
         argv = ffmpeg_argv(
             "-i", str(audio), "-vn",
-            "-c:a", codec, "-b:a", bitrate, "-ar", str(rate), "-ac", str(channels),
+            "-c:a", str(codec), "-b:a", str(bitrate), "-ar", str(rate), "-ac", str(channels),
+            *(("-aac_coder", str(coder[0])) if coder else ()),
             "-f", "mp4", str(temp),
         )  # fmt: skip
         run(argv, cancel=cancel)
@@ -55,9 +66,10 @@ def assemble(
     work_dir: Path,
     cache_dir: Path,
     cancel: threading.Event | None = None,
+    aac_settings: tuple[str | int, ...] = AAC_SETTINGS,
 ) -> Path:
     """Write `out` atomically: chunks copied in order, the AAC of `audio` copied beside them."""
-    aac = encode_audio(audio, cache_dir=cache_dir, cancel=cancel)
+    aac = encode_audio(audio, cache_dir=cache_dir, cancel=cancel, settings=aac_settings)
     listing = work_dir / "chunks.ffconcat"
     listing.write_text(concat_list(chunks, fps))
     with atomic_output(out) as temp:

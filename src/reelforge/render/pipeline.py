@@ -22,7 +22,7 @@ from reelforge.ffmpeg import ffmpeg_argv, run
 from reelforge.files import atomic_output
 from reelforge.render.chunks import Chunk, Encoder, chunk_spec, plan_chunks
 from reelforge.render.compile import compile_chunk, require_tone_mapping
-from reelforge.render.concat import assemble, encode_audio
+from reelforge.render.concat import AAC_SETTINGS, PREVIEW_AAC_SETTINGS, assemble, encode_audio
 from reelforge.render.soundtrack import build_soundtrack
 from reelforge.render.store import ChunkStore
 from reelforge.render.worker import ChunkResult
@@ -236,6 +236,7 @@ def render_project(
             work_dir=work,
             cache_dir=cache,
             cancel=cancel,
+            aac_settings=PREVIEW_AAC_SETTINGS if options.preview else AAC_SETTINGS,
         )
         delivered = None
         if outputs:

@@ -1,5 +1,5 @@
 import * as Tabs from "@radix-ui/react-tabs";
-import { useMemo, useRef, useState } from "react";
+import { useCallback, useMemo, useRef, useState, type KeyboardEvent } from "react";
 import { useParams } from "react-router";
 import { ApiError, type Patch, type ProductOverlay, type ProjectPublic } from "../api/client";
 import { edits } from "../api/edits";
@@ -18,8 +18,10 @@ import { SceneList, type SceneListItem } from "../components/Scenes/SceneList";
 import { FieldError } from "../components/ui/FieldError";
 import { Loading } from "../components/ui/Loading";
 import { VoicePanel } from "../components/Voice/VoicePanel";
+import { handlePlayerKey, PlayerControls, PreviewPlayer } from "../components/Player/PreviewPlayer";
+import { Timeline } from "../components/Timeline/Timeline";
 import { EditorProvider, useEditor, useEditorRunner, useProjectEdit, useProjectQuery } from "../hooks/useEditor";
-import { useSceneTimes } from "../hooks/useTimeline";
+import { useSceneTimes, useTimeline } from "../hooks/useTimeline";
 import { urls } from "../api/client";
 import { formatSeconds, frameVersion, midpoint } from "../lib/timing";
 
@@ -89,6 +91,28 @@ function EditorScreen() {
 
   const previewTime = selectedTime ? midpoint(selectedTime) : 0;
 
+  // The live preview and its timeline share the playhead.
+  const video = useRef<HTMLVideoElement>(null);
+  const [playhead, setPlayhead] = useState(0);
+  const seek = useCallback((seconds: number) => {
+    if (video.current) video.current.currentTime = seconds;
+    setPlayhead(seconds);
+  }, []);
+  const playerKeys = useCallback((event: KeyboardEvent) => {
+    handlePlayerKey(event, video.current);
+  }, []);
+  const timeline = useTimeline(project.id, project.revision);
+  const timelineScenes = useMemo(
+    () =>
+      scenes.map((scene, index) => ({
+        scene,
+        time: times[index]!,
+        thumbnailUrl: stillOf(index),
+        narrationSeconds: timeline.data?.scenes[index]?.narrationSeconds ?? 0,
+      })),
+    [scenes, times, stillOf, timeline.data],
+  );
+
   return (
     <main className="editor">
       <div className="editor-toolbar">
@@ -122,6 +146,22 @@ function EditorScreen() {
           <SceneActions scenes={scenes} selectedIndex={selectedIndex} onSelect={setSelectedId} />
         </section>
         <div className="center-column">
+          {scenes.length > 0 && (
+            <section className="card preview-card" aria-labelledby="preview-title" onKeyDown={playerKeys}>
+              <h2 id="preview-title">Preview</h2>
+              <PreviewPlayer projectId={project.id} revision={project.revision} videoRef={video} onTime={setPlayhead} />
+              <PlayerControls videoRef={video} time={playhead} total={total} />
+              <Timeline
+                scenes={timelineScenes}
+                total={total}
+                playhead={playhead}
+                selectedId={selected?.id ?? null}
+                onSelect={setSelectedId}
+                onSeek={seek}
+              />
+              <p className="hint">Space plays or pauses, ←/→ step one frame, J/K/L back, pause, play.</p>
+            </section>
+          )}
           {selected && selectedTime ? (
             <>
               <OverlayEditor
