@@ -86,7 +86,7 @@ def test_playlist_grows_to_the_whole_project(api: httpx.Client, tmp_path: Path) 
     timeline = api.get(f"/api/projects/{pid}/timeline").json()
     frames = round(timeline["duration"] * PREVIEW_FPS)
     assert abs(sum(s for s, _ in listed) - timeline["duration"]) < 1 / PREVIEW_FPS
-    assert len(listed) == 4, "one segment per scene (chunk)"
+    assert len(listed) == 5, "one segment per chunk: each scene, and the crossfade on its own"
 
     # Played back to back (a byte-wise join of MPEG-TS is a valid stream), the segments decode
     # to the exact frame count, and the audio runs without a gap for the whole length.
@@ -120,10 +120,11 @@ def test_an_edit_keeps_the_uris_of_untouched_scenes(api: httpx.Client) -> None:
     edited = api.patch(f"/api/projects/{pid}/scenes/c", json={"title": {"text": "Colder"}})
     assert edited.status_code == 200, edited.text
     after = [uri for _, uri in entries(playlist(api, pid))]
-    assert len(after) == len(before) == 4
+    assert len(after) == len(before) == 5
     same = [b == a for b, a in zip(before, after, strict=True)]
-    # c changed, and b because the crossfade from b shows c; a and d are untouched
-    assert same == [True, False, False, True]
+    # a, b, the crossfade b→c (a chunk of its own), c, d: c changed, and the crossfade that
+    # shows c; a, b and d are untouched
+    assert same == [True, True, False, False, True]
     undone = api.post(f"/api/projects/{pid}/undo")
     assert undone.status_code == 200, undone.text
     assert [uri for _, uri in entries(playlist(api, pid))] == before

@@ -73,7 +73,12 @@ def test_patch_merges_document_fields(api: httpx.Client, project: dict[str, Any]
     updated = response.json()
     assert updated["revision"] == project["revision"] + 1
     assert updated["title"] == "New title"
-    assert updated["document"]["output"] == {"aspect": "16:9", "resolution": 360, "fps": 30}
+    assert updated["document"]["output"] == {
+        "aspect": "16:9",
+        "resolution": 360,
+        "fps": 30,
+        "quality": "standard",
+    }
     assert updated["document"]["brand"]["primaryColor"] == "#FF0000"
     assert updated["document"]["scenes"] == project["document"]["scenes"]
 
