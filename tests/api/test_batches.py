@@ -163,3 +163,33 @@ def test_csv_upload_cancel_and_errors(api: httpx.Client, bob_api: httpx.Client) 
                  "variables")  # fmt: skip
     ragged = api.post(url, content=b"id,name\r\n1,a,b\r\n", headers={"Content-Type": "text/csv"})
     assert "row 1 has 3 cells, the header 2" in assert_error(ragged, 400)["message"]
+
+
+def test_idempotent_batch_retries(api: httpx.Client, bob_api: httpx.Client) -> None:
+    project = create_project(api, template())
+    url = f"/api/projects/{project['id']}/batches"
+    key = {"Idempotency-Key": "batch-7"}
+    body = {"rows": [{"id": "r1", "name": "Ann"}], "preview": True}
+    first = api.post(url, json=body, headers=key)
+    again = api.post(url, json=body, headers=key)
+    assert first.status_code == again.status_code == 202, again.text
+    assert again.json()["id"] == first.json()["id"]
+    assert again.json()["rows"][0]["renderId"] == first.json()["rows"][0]["renderId"]
+    assert again.headers["Idempotent-Replayed"] == "true"
+    assert "Idempotent-Replayed" not in first.headers
+    other = api.post(url, json={**body, "preview": False}, headers=key)
+    assert assert_error(other, 422, "Idempotency-Key")["code"] == "idempotency_key_reused"
+    csv_url = f"{url}/csv"
+    csv_key = {"Idempotency-Key": "batch-csv", "Content-Type": "text/csv"}
+    csv_first = api.post(csv_url, content=b"id,name\r\nc1,Bo\r\n", headers=csv_key)
+    csv_again = api.post(csv_url, content=b"id,name\r\nc1,Bo\r\n", headers=csv_key)
+    assert csv_again.json()["id"] == csv_first.json()["id"] != first.json()["id"]
+    changed = api.post(csv_url, content=b"id,name\r\nc1,Cy\r\n", headers=csv_key)
+    assert assert_error(changed, 422, "Idempotency-Key")["code"] == "idempotency_key_reused"
+    # A key belongs to its user: Bob's same key is a batch of his own.
+    bob_project = create_project(bob_api, template())
+    bob = bob_api.post(f"/api/projects/{bob_project['id']}/batches", json=body, headers=key)
+    assert bob.status_code == 202 and bob.json()["id"] != first.json()["id"]
+    for batch_id in (first.json()["id"], csv_first.json()["id"]):
+        assert api.delete(f"/api/batches/{batch_id}").status_code == 200
+    bob_api.delete(f"/api/batches/{bob.json()['id']}")

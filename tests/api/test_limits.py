@@ -266,3 +266,20 @@ def test_a_kept_alive_connection_is_closed_when_idle(limited: tuple[ServerProces
             received += chunk
         assert received.startswith(b"HTTP/1.1 200") and received.endswith(b"}")
         assert time.monotonic() - began < 8
+
+
+def test_a_batch_row_past_a_render_limit_fails_alone(api: httpx.Client) -> None:
+    document = sample_document(output={"resolution": 360, "fps": 24}, scenes=[{"duration": 1}])
+    document["scenes"][0]["duration"] = "{{seconds}}"
+    document["variables"] = {"seconds": {"type": "number", "default": 1}}
+    project = create_project(api, document)
+    url = f"/api/projects/{project['id']}/batches"
+    rows = [{"id": "short", "seconds": 2}, {"id": "long", "seconds": 90}]
+    started = api.post(url, json={"rows": rows, "preview": True})
+    assert started.status_code == 202, started.text
+    by_id = {row["id"]: row for row in started.json()["rows"]}
+    assert by_id["short"]["renderId"] is not None and by_id["short"]["error"] is None
+    assert by_id["long"]["renderId"] is None and by_id["long"]["status"] == "failed"
+    assert "REELFORGE_MAX_RENDER_SECONDS" in by_id["long"]["error"], by_id["long"]
+    renders = api.get(f"/api/projects/{project['id']}/renders").json()
+    assert [job["id"] for job in renders] == [by_id["short"]["renderId"]]

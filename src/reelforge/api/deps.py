@@ -35,6 +35,18 @@ def get_context(request: Request) -> AppContext:
 
 ContextDep = Annotated[AppContext, Depends(get_context)]
 
+IdempotencyKey = Annotated[
+    str | None,
+    Header(
+        alias="Idempotency-Key",
+        min_length=1,
+        max_length=255,
+        description="the same key with the same body returns what the first request made (the "
+        "render job or batch, for 24 hours and beyond); with another body, 422 "
+        "`idempotency_key_reused`",
+    ),
+]
+
 
 def get_session(context: ContextDep) -> Iterator[Session]:
     with context.db.session() as session:

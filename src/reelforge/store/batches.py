@@ -9,10 +9,11 @@ from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import select, update
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from reelforge.batch.rows import Row
-from reelforge.errors import NotFound, ReelforgeError
+from reelforge.errors import IdempotencyConflict, NotFound, ReelforgeError
 from reelforge.spec import parse_project
 from reelforge.store import projects, render_jobs
 from reelforge.store.db import write_transaction
@@ -50,12 +51,69 @@ def create_batch(
     preview: bool,
     webhook: str | None,
     check_refs: RefCheck,
-) -> BatchView:
-    """Fill the project's template with each row and queue one render job per row.
+    idempotency_key: str | None = None,
+    request_hash: str | None = None,
+) -> tuple[BatchView, bool]:
+    """Fill the project's template with each row and queue one render job per row; returns
+    the batch and whether it was created now (False: an earlier request with the same
+    `idempotency_key` and `request_hash` made it; another hash raises IdempotencyConflict).
 
-    A row that cannot be filled in (a missing or wrong value, an unknown asset) is recorded as
-    failed with its one-line error; the others are queued. All in one transaction.
+    A row that cannot be filled in (a missing or wrong value, an unknown asset, a render past
+    the server's limits, as `check_refs` decides) is recorded as failed with its one-line
+    error; the others are queued. All in one transaction.
     """
+    if idempotency_key is not None:
+        earlier = find_by_idempotency_key(
+            session=session, owner_id=owner_id, key=idempotency_key, request_hash=request_hash
+        )
+        if earlier is not None:
+            return earlier, False
+    try:
+        view = _create(
+            session=session, owner_id=owner_id, project_id=project_id, rows=rows,
+            preview=preview, webhook=webhook, check_refs=check_refs,
+            idempotency_key=idempotency_key, request_hash=request_hash,
+        )  # fmt: skip
+    except IntegrityError:  # a concurrent request with the same key won the race
+        session.rollback()
+        earlier = find_by_idempotency_key(
+            session=session, owner_id=owner_id, key=idempotency_key or "", request_hash=request_hash
+        )
+        if earlier is None:
+            raise
+        return earlier, False
+    return view, True
+
+
+def find_by_idempotency_key(
+    *, session: Session, owner_id: str, key: str, request_hash: str | None
+) -> BatchView | None:
+    """The owner's batch made by a request with this `Idempotency-Key`, if any; a different
+    request under the same key raises IdempotencyConflict."""
+    batch = session.scalar(
+        select(Batch).where(Batch.owner_id == owner_id, Batch.idempotency_key == key)
+    )
+    if batch is None:
+        return None
+    if batch.request_hash != request_hash:
+        raise IdempotencyConflict(
+            "this Idempotency-Key was used for a different request", field="Idempotency-Key"
+        )
+    return _view(session, batch)
+
+
+def _create(
+    *,
+    session: Session,
+    owner_id: str,
+    project_id: str,
+    rows: Sequence[Row],
+    preview: bool,
+    webhook: str | None,
+    check_refs: RefCheck,
+    idempotency_key: str | None,
+    request_hash: str | None,
+) -> BatchView:
     with write_transaction(session):
         revision, document = projects.get_document(
             session=session, owner_id=owner_id, project_id=project_id, lock=True
@@ -87,6 +145,8 @@ def create_batch(
             preview=preview,
             webhook=webhook,
             rows=entries,
+            idempotency_key=idempotency_key,
+            request_hash=request_hash if idempotency_key is not None else None,
         )
         session.add(batch)
     return _view(session, batch)

@@ -207,6 +207,10 @@ class Batch(Base):
 
     __tablename__ = "batches"
 
+    __table_args__ = (
+        Index("ix_batches_owner_idempotency", "owner_id", "idempotency_key", unique=True),
+    )
+
     id: Mapped[str] = mapped_column(String(32), primary_key=True, default=new_id)
     owner_id: Mapped[str] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
     project_id: Mapped[str] = mapped_column(String(32), index=True)
@@ -218,3 +222,5 @@ class Batch(Base):
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
     # set once, by the process that saw every row finish (and sends the webhook)
     finished_at: Mapped[dt.datetime | None] = mapped_column(default=None, index=True)
+    idempotency_key: Mapped[str | None] = mapped_column(String(255), default=None)
+    request_hash: Mapped[str | None] = mapped_column(String(64), default=None)

@@ -2768,7 +2768,10 @@ export interface operations {
     startBatch: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description the same key with the same body returns what the first request made (the render job or batch, for 24 hours and beyond); with another body, 422 `idempotency_key_reused` */
+                "Idempotency-Key"?: string | null;
+            };
             path: {
                 project_id: string;
             };
@@ -2806,7 +2809,10 @@ export interface operations {
                 preview?: boolean;
                 webhook?: string | null;
             };
-            header?: never;
+            header?: {
+                /** @description the same key with the same body returns what the first request made (the render job or batch, for 24 hours and beyond); with another body, 422 `idempotency_key_reused` */
+                "Idempotency-Key"?: string | null;
+            };
             path: {
                 project_id: string;
             };
@@ -3109,7 +3115,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description the same key with the same body returns the job the first request made (for 24 hours and beyond); with another body, 422 `idempotency_key_reused` */
+                /** @description the same key with the same body returns what the first request made (the render job or batch, for 24 hours and beyond); with another body, 422 `idempotency_key_reused` */
                 "Idempotency-Key"?: string | null;
             };
             path: {

@@ -3,16 +3,17 @@ cancel, and download the results as CSV. Each row is an ordinary render job."""
 
 from __future__ import annotations
 
+import hashlib
 from pathlib import Path
 
 from anyio import to_thread
 from fastapi import APIRouter, Request, Response
 
-from reelforge.api.deps import ContextDep, CurrentUser, SessionDep
+from reelforge.api.deps import ContextDep, CurrentUser, IdempotencyKey, SessionDep
 from reelforge.api.schemas import BatchCreate, BatchPublic
 from reelforge.batch.rows import Row, RowResult, make_rows, parse_rows, results_csv
 from reelforge.errors import InvalidRequest
-from reelforge.spec import check_template
+from reelforge.spec import Project, check_template
 from reelforge.store import assets, batches, projects
 from reelforge.store.batches import BatchView
 
@@ -53,19 +54,36 @@ def _start(
     context: ContextDep,
     user: CurrentUser,
     response: Response,
+    idempotency_key: str | None,
+    request: str,
 ) -> BatchPublic:
+    """Queue the batch. Each row is checked like a render of its own (the assets it names, the
+    server's render limits) and fails alone; rows are ordinary render jobs of their user, so
+    the per-user running cap and the round-robin between users apply to them."""
+    request_hash = hashlib.sha256(f"{project_id}\n{request}".encode()).hexdigest()
     if webhook is not None:
         context.webhooks.check(webhook)
-    view = batches.create_batch(
+    refs = assets.ref_check(session=session, owner_id=user.id, stored=True)
+
+    def check_row(project: Project) -> None:
+        refs(project)
+        context.limits.check_render(project, preview=preview)
+
+    view, created = batches.create_batch(
         session=session,
         owner_id=user.id,
         project_id=project_id,
         rows=rows,
         preview=preview,
         webhook=webhook,
-        check_refs=assets.ref_check(session=session, owner_id=user.id, stored=True),
+        check_refs=check_row,
+        idempotency_key=idempotency_key,
+        request_hash=request_hash,
     )
-    context.coordinator.wake()
+    if created:
+        context.coordinator.wake()
+    else:
+        response.headers["Idempotent-Replayed"] = "true"
     response.headers["Location"] = f"/api/batches/{view.batch.id}"
     return batch_public(view)
 
@@ -87,6 +105,7 @@ def start_batch(
     context: ContextDep,
     user: CurrentUser,
     response: Response,
+    idempotency_key: IdempotencyKey = None,
 ) -> BatchPublic:
     """Render the project's template once per row; returns at once (202) with the batch.
 
@@ -96,8 +115,9 @@ def start_batch(
     declared = _declared(session, user, project_id)
     rows = make_rows(body.rows, variables=declared)
     return _start(project_id=project_id, rows=rows, preview=body.preview,
-                  webhook=str(body.webhook) if body.webhook else None, session=session,
-                  context=context, user=user, response=response)  # fmt: skip
+                  webhook=body.webhook, session=session, context=context, user=user,
+                  response=response, idempotency_key=idempotency_key,
+                  request=body.model_dump_json(by_alias=True))  # fmt: skip
 
 
 @router.post(
@@ -120,6 +140,7 @@ async def start_batch_from_csv(
     response: Response,
     preview: bool = False,
     webhook: str | None = None,
+    idempotency_key: IdempotencyKey = None,
 ) -> BatchPublic:
     """As `startBatch`, with the rows as a CSV body (a header row naming the variables, and
     optionally `id`); `preview` and `webhook` are query parameters."""
@@ -137,8 +158,9 @@ async def start_batch_from_csv(
         if not rows:
             raise InvalidRequest("the CSV has no rows", field="body")
         return _start(project_id=project_id, rows=rows, preview=preview, webhook=webhook,
-                      session=session, context=context, user=user,
-                      response=response)  # fmt: skip
+                      session=session, context=context, user=user, response=response,
+                      idempotency_key=idempotency_key,
+                      request=f"csv\n{preview}\n{webhook}\n{text}")  # fmt: skip
 
     return await to_thread.run_sync(start)
 

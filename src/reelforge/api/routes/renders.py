@@ -12,14 +12,14 @@ import mimetypes
 import time
 from collections.abc import AsyncIterator
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Any
 
 from anyio import to_thread
-from fastapi import APIRouter, Header, Response
+from fastapi import APIRouter, Response
 from fastapi.responses import FileResponse, StreamingResponse
 
 from reelforge.api.context import AppContext
-from reelforge.api.deps import ContextDep, CurrentUser, SessionDep
+from reelforge.api.deps import ContextDep, CurrentUser, IdempotencyKey, SessionDep
 from reelforge.api.schemas import RenderCreate, RenderPublic, ShareCreate, SharePublic
 from reelforge.errors import IdempotencyConflict, NotFound
 from reelforge.spec import parse_project
@@ -94,18 +94,6 @@ def render_public(job: RenderJob) -> RenderPublic:
 
 def render_json(job: RenderJob) -> dict[str, Any]:
     return render_public(job).model_dump(mode="json", by_alias=True)
-
-
-IdempotencyKey = Annotated[
-    str | None,
-    Header(
-        alias="Idempotency-Key",
-        min_length=1,
-        max_length=255,
-        description="the same key with the same body returns the job the first request made "
-        "(for 24 hours and beyond); with another body, 422 `idempotency_key_reused`",
-    ),
-]
 
 
 @router.post("/projects/{project_id}/renders", operation_id="startRender", status_code=202)
