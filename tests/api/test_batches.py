@@ -16,6 +16,7 @@ from typing import Any
 import httpx
 import numpy as np
 import pytest
+from PIL import Image
 
 from helpers import decode_frames
 
@@ -193,3 +194,25 @@ def test_idempotent_batch_retries(api: httpx.Client, bob_api: httpx.Client) -> N
     for batch_id in (first.json()["id"], csv_first.json()["id"]):
         assert api.delete(f"/api/batches/{batch_id}").status_code == 200
     bob_api.delete(f"/api/batches/{bob.json()['id']}")
+
+
+def test_a_row_previews_as_a_still(api: httpx.Client) -> None:
+    project = create_project(api, template())
+    url = f"/api/projects/{project['id']}/frame"
+    colours = {}
+    for values in (None, {"accent": "#0000FF"}, {"accent": "#00FF00", "name": "Zoë"}):
+        params = {"t": 1.5} | ({"values": json.dumps(values)} if values else {})
+        response = api.get(url, params=params)
+        assert response.status_code == 200 and response.headers["content-type"] == "image/png"
+        with Image.open(io.BytesIO(response.content)) as image:
+            colours[json.dumps(values)] = image.convert("RGB").getpixel((10, 300))
+    red, blue, green = colours.values()
+    assert red[0] > 200 and red[2] < 40, red  # the default
+    assert blue[2] > 200 and blue[0] < 40, blue
+    assert green[1] > 200 and green[0] < 40, green
+    bad = api.get(url, params={"t": 1.5, "values": json.dumps({"accent": "blue"})})
+    assert (
+        "variable 'accent' must be a colour"
+        in assert_error(bad, 400, "scenes[1].visual.color")["message"]
+    )
+    assert_error(api.get(url, params={"t": 1, "values": "[1]"}), 400, "values")

@@ -379,8 +379,9 @@ export interface paths {
         };
         /**
          * Get Frame
-         * @description The frame at `t` seconds. Cached by content: the same document and time give the same
-         *     file, so undoing an edit shows the earlier frame at once.
+         * @description The frame at `t` seconds (of a template, with a row's `values`). Cached by content: the
+         *     same document and time give the same file, so undoing an edit shows the earlier frame at
+         *     once.
          */
         get: operations["getProjectFrame"];
         put?: never;
@@ -2849,6 +2850,8 @@ export interface operations {
             query: {
                 /** @description seconds from the start */
                 t: number;
+                /** @description a template's row: a JSON object of values */
+                values?: string | null;
             };
             header?: never;
             path: {

@@ -12,6 +12,7 @@ from fastapi import APIRouter, Query
 from fastapi.responses import FileResponse
 
 from reelforge.api.deps import ContextDep, CurrentUser, SessionDep
+from reelforge.errors import InvalidRequest
 from reelforge.spec import parse_project
 from reelforge.store import projects
 from reelforge.store.assets import OwnerAssetResolver
@@ -31,12 +32,20 @@ def get_frame(
     session: SessionDep,
     context: ContextDep,
     user: CurrentUser,
+    values: Annotated[
+        str | None,
+        Query(max_length=100_000, description="a template's row: a JSON object of values"),
+    ] = None,
 ) -> FileResponse:
-    """The frame at `t` seconds. Cached by content: the same document and time give the same
-    file, so undoing an edit shows the earlier frame at once."""
+    """The frame at `t` seconds (of a template, with a row's `values`). Cached by content: the
+    same document and time give the same file, so undoing an edit shows the earlier frame at
+    once."""
     _, document = projects.get_document(session=session, owner_id=user.id, project_id=project_id)
     session.close()  # rendering takes a while; hold no database transaction meanwhile
-    canonical = json.dumps(document, sort_keys=True, separators=(",", ":"))
+    row = _row_values(values)
+    project = parse_project(document, row)  # a bad row is a 400 before any rendering
+    keyed = document if row is None else [document, row]
+    canonical = json.dumps(keyed, sort_keys=True, separators=(",", ":"))
     from reelforge.render.chunks import renderer_version
 
     key = hashlib.sha256(f"{renderer_version()}|{t:.6f}|{canonical}".encode()).hexdigest()
@@ -50,7 +59,7 @@ def get_frame(
         try:
             with context.still_slots:
                 render_still(
-                    parse_project(document),
+                    project,
                     resolver=resolver,
                     at=t,
                     out=partial,
@@ -62,3 +71,15 @@ def get_frame(
     return FileResponse(
         path, media_type="image/png", headers={"ETag": f'"{key[:32]}"', "Cache-Control": "private"}
     )
+
+
+def _row_values(values: str | None) -> dict[str, object] | None:
+    if values is None:
+        return None
+    try:
+        row = json.loads(values)
+    except json.JSONDecodeError:
+        raise InvalidRequest("values: not valid JSON", field="values") from None
+    if not isinstance(row, dict):
+        raise InvalidRequest("values: expected a JSON object", field="values")
+    return row

@@ -4,6 +4,7 @@ import { api, ApiError, CSRF_HEADER, unwrap, type BatchPublic, type ErrorDetail,
 import { edits } from "../../api/edits";
 import { useEditor } from "../../hooks/useEditor";
 import { FieldError } from "../ui/FieldError";
+import { parseCsv } from "./csv";
 
 type Field = "title" | "color" | "image";
 const FIELD_LABELS: Record<Field, string> = { title: "Title text", color: "Background colour", image: "Image" };
@@ -146,7 +147,8 @@ function StartBatch({ onStarted }: { onStarted: (id: string) => void }) {
     mutationFn: (preview: boolean) => startFromCsv(project.id, csv?.text ?? "", preview),
     onSuccess: (batch) => onStarted(batch.id),
   });
-  const rows = csv ? csv.text.split(/\r?\n/).filter((line) => line.trim()).length - 1 : 0;
+  const parsed = csv ? parseCsv(csv.text) : [];
+  const rows = parsed.length;
   return (
     <div className="start-batch">
       <h3>Rows</h3>
@@ -166,6 +168,7 @@ function StartBatch({ onStarted }: { onStarted: (id: string) => void }) {
           {csv.name}: {rows} {rows === 1 ? "row" : "rows"}
         </p>
       )}
+      {rows > 0 && <RowStill rows={parsed} />}
       <div className="row wrap">
         <button type="button" className="primary" disabled={!csv || start.isPending} onClick={() => start.mutate(true)}>
           Render batch previews
@@ -175,6 +178,65 @@ function StartBatch({ onStarted }: { onStarted: (id: string) => void }) {
         </button>
       </div>
       <FieldError error={start.error} />
+    </div>
+  );
+}
+
+/** One row of the CSV as a still frame of the template, at a chosen time. */
+function RowStill({ rows }: { rows: Record<string, string>[] }) {
+  const { project } = useEditor();
+  const [index, setIndex] = useState(0);
+  const [seconds, setSeconds] = useState(0);
+  const [failed, setFailed] = useState<string | null>(null);
+  const row = rows[Math.min(index, rows.length - 1)] ?? {};
+  const { id: _id, ...values } = row;
+  const declared = project.document.variables ?? {};
+  const known = Object.fromEntries(Object.entries(values).filter(([name]) => name in declared || name === "id" && "id" in declared));
+  const src =
+    `/api/projects/${encodeURIComponent(project.id)}/frame?t=${seconds.toFixed(3)}` +
+    `&values=${encodeURIComponent(JSON.stringify(known))}&v=${project.revision}`;
+  return (
+    <div className="row-still">
+      <div className="row wrap">
+        <label>
+          Preview row{" "}
+          <select value={index} onChange={(e) => { setIndex(Number(e.target.value)); setFailed(null); }}>
+            {rows.map((r, i) => (
+              <option key={i} value={i}>
+                {i + 1}. {r.id ?? ""}
+              </option>
+            ))}
+          </select>
+        </label>
+        <label>
+          at{" "}
+          <input
+            type="number"
+            min={0}
+            step={0.5}
+            value={seconds}
+            onChange={(e) => { setSeconds(Math.max(0, Number(e.target.value) || 0)); setFailed(null); }}
+            style={{ width: "5rem" }}
+          />{" "}
+          s
+        </label>
+      </div>
+      {failed ? (
+        <p className="field-error">{failed}</p>
+      ) : (
+        <img
+          key={src}
+          src={src}
+          alt={`Row ${index + 1} at ${seconds} s`}
+          data-testid="row-still"
+          className="player"
+          onError={async () => {
+            const response = await fetch(src, { credentials: "same-origin" });
+            const body = (await response.json().catch(() => undefined)) as { error?: ErrorDetail } | undefined;
+            setFailed(body?.error?.message ?? "This row cannot be previewed.");
+          }}
+        />
+      )}
     </div>
   );
 }
