@@ -18,6 +18,7 @@ import { SceneList, type SceneListItem } from "../components/Scenes/SceneList";
 import { FieldError } from "../components/ui/FieldError";
 import { Loading } from "../components/ui/Loading";
 import { VoicePanel } from "../components/Voice/VoicePanel";
+import { OverlayHandle } from "../components/Player/OverlayHandle";
 import { handlePlayerKey, PlayerControls, PreviewPlayer } from "../components/Player/PreviewPlayer";
 import { Timeline } from "../components/Timeline/Timeline";
 import { EditorProvider, useEditor, useEditorRunner, useProjectEdit, useProjectQuery } from "../hooks/useEditor";
@@ -102,6 +103,8 @@ function EditorScreen() {
     handlePlayerKey(event, video.current);
   }, []);
   const timeline = useTimeline(project.id, project.revision);
+  const [aspectW, aspectH] = (document.output?.aspect ?? "16:9").split(":").map(Number);
+  const ratio = aspectW && aspectH ? aspectW / aspectH : 16 / 9;
   const timelineScenes = useMemo(
     () =>
       scenes.map((scene, index) => ({
@@ -149,7 +152,17 @@ function EditorScreen() {
           {scenes.length > 0 && (
             <section className="card preview-card" aria-labelledby="preview-title" onKeyDown={playerKeys}>
               <h2 id="preview-title">Preview</h2>
-              <PreviewPlayer projectId={project.id} revision={project.revision} videoRef={video} onTime={setPlayhead} />
+              <div className="preview-stage" style={{ aspectRatio: `${ratio}`, width: `min(100%, calc(70vh * ${ratio}))` }}>
+                <PreviewPlayer projectId={project.id} revision={project.revision} videoRef={video} onTime={setPlayhead} />
+                {selected?.productOverlay?.enabled && document.product?.image ? (
+                  <OverlayHandle
+                    overlay={selected.productOverlay}
+                    ratio={ratio}
+                    sceneNumber={selectedIndex + 1}
+                    onChange={(patch) => overlay.mutateAsync({ sceneId: selected.id, patch })}
+                  />
+                ) : null}
+              </div>
               <PlayerControls videoRef={video} time={playhead} total={total} />
               <Timeline
                 scenes={timelineScenes}

@@ -27,11 +27,15 @@ export function PreviewPlayer({ projectId, revision, videoRef, onTime }: Props) 
   useEffect(() => {
     const video = videoRef.current;
     if (!video) return;
-    const url = previewUrl(projectId, revision);
     const { time, playing } = position.current;
+    // The first load plays as soon as a segment is listed; a reload after an edit waits for the
+    // whole (mostly cached) playlist, so the position it returns to is there to seek to.
+    const url = previewUrl(projectId, revision) + (time > 0 ? "&wait=complete" : "");
     let destroyed = false;
+    let resumed = false; // until then the video's time is not this revision's position yet
     let hls: { destroy: () => void } | null = null;
     const resume = () => {
+      resumed = true;
       video.dataset.revision = String(revision);
       if (Math.abs(video.currentTime - time) > 0.01) video.currentTime = time;
       if (playing) void video.play().catch(() => undefined);
@@ -51,7 +55,8 @@ export function PreviewPlayer({ projectId, revision, videoRef, onTime }: Props) 
     }
     return () => {
       destroyed = true;
-      position.current = { time: video.currentTime, playing: !video.paused };
+      // edits in quick succession: a playlist that never loaded keeps the position it was given
+      if (resumed) position.current = { time: video.currentTime, playing: !video.paused };
       hls?.destroy();
       if (!hls) video.removeAttribute("src");
     };
