@@ -165,7 +165,7 @@ test("product overlay: keyboard controls change the still preview; undo and redo
   // The 3×3 position picker (arrows), the size slider.
   await page.getByRole("radio", { name: "center", exact: true }).focus();
   await page.keyboard.press("ArrowRight"); // center → right middle
-  await page.getByRole("slider", { name: "Size" }).focus();
+  await page.getByRole("slider", { name: "Size", exact: true }).focus();
   for (let i = 0; i < 10; i++) await page.keyboard.press("ArrowRight");
   await expect(page.getByText("Saved", { exact: true })).toBeVisible();
   await allSaved();
@@ -186,7 +186,7 @@ test("product overlay: keyboard controls change the still preview; undo and redo
   await page.keyboard.press("Control+Shift+z");
   await expect.poll(async () => (await project()).document.scenes[0]!.productOverlay).toEqual(edited);
   await allSaved();
-  await expect(page.getByRole("slider", { name: "Size" })).toHaveAttribute("aria-valuenow", "55");
+  await expect(page.getByRole("slider", { name: "Size", exact: true })).toHaveAttribute("aria-valuenow", "55");
   await page.getByRole("button", { name: "↶ Undo" }).click();
   await allSaved();
   await page.getByRole("button", { name: "↷ Redo" }).click();
